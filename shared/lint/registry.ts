@@ -1,0 +1,36 @@
+/** Every lint rule: one line each. A rule's id is its folder's name under rules/. */
+import type { Rule } from "./types.ts";
+import { rule as requireIfNotExists } from "./rules/require-if-not-exists/rule.ts";
+import { rule as requireRollback } from "./rules/require-rollback/rule.ts";
+import { rule as noEditAfterDeploy } from "./rules/no-edit-after-deploy/rule.ts";
+import { rule as dropPolicyBeforeCreate } from "./rules/drop-policy-before-create/rule.ts";
+import { rule as unknownReference } from "./rules/unknown-reference/rule.ts";
+import { rule as conflictingDefinition } from "./rules/conflicting-definition/rule.ts";
+import { rule as duplicateNumber } from "./rules/duplicate-number/rule.ts";
+import { rule as syntaxError } from "./rules/syntax-error/rule.ts";
+import { rule as nonTransactionalStatement } from "./rules/non-transactional-statement/rule.ts";
+import { rule as explicitTransaction } from "./rules/explicit-transaction/rule.ts";
+import { rule as rlsNotEnabled } from "./rules/rls-not-enabled/rule.ts";
+import { rule as securityDefinerSearchPath } from "./rules/security-definer-search-path/rule.ts";
+import { rule as unresolvedPlaceholder } from "./rules/unresolved-placeholder/rule.ts";
+import { rule as invalidFilename } from "./rules/invalid-filename/rule.ts";
+
+export const rules: readonly Rule[] = [
+  requireIfNotExists,
+  requireRollback,
+  noEditAfterDeploy,
+  dropPolicyBeforeCreate,
+  unknownReference,
+  conflictingDefinition,
+  duplicateNumber,
+  syntaxError,
+  nonTransactionalStatement,
+  explicitTransaction,
+  rlsNotEnabled,
+  securityDefinerSearchPath,
+  unresolvedPlaceholder,
+  invalidFilename,
+];
+
+/** Rule ids in registry order. */
+export const ruleIds: readonly string[] = rules.map((r) => r.id);

@@ -1,0 +1,121 @@
+/**
+ * The lint vocabulary. A finding is plain data (never an exception): the CLI prints it, the
+ * extension turns it into a diagnostic and its fixes into code actions.
+ */
+import type { ParsedSql } from "../sql/index.ts";
+
+export type Severity = "error" | "warning" | "info";
+export type SeveritySetting = Severity | "off";
+
+/** 1-based lines and columns in UTF-16 code units (as VS Code counts); the end is exclusive. */
+export interface Range {
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+}
+
+/** Replace `range` in the finding's file with `newText` (an insertion when the range is empty). */
+export interface TextEdit {
+  readonly range: Range;
+  readonly newText: string;
+}
+
+/** A mechanical fix: edits to the finding's file and/or a new file to create (a rollback skeleton). */
+export interface Fix {
+  readonly title: string;
+  readonly edits?: readonly TextEdit[];
+  readonly createFile?: { readonly path: string; readonly text: string };
+}
+
+/** Another place that explains the finding (the other file of a conflicting definition). */
+export interface RelatedLocation {
+  readonly file: string;
+  readonly range: Range;
+  readonly message: string;
+}
+
+export interface Finding {
+  /** Path as the user knows it, e.g. `scripts/019_recreate_results_tables.sql`. */
+  readonly file: string;
+  readonly range: Range;
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly message: string;
+  /** How to fix it, in a sentence; shown after the message. */
+  readonly help?: string;
+  readonly fixes?: readonly Fix[];
+  readonly related?: readonly RelatedLocation[];
+}
+
+/** A migration as the rules see it. */
+export interface LintFile {
+  /** Path as reported, e.g. `scripts/019_recreate_results_tables.sql`. */
+  readonly path: string;
+  /** Bare file name, e.g. `019_recreate_results_tables.sql`. */
+  readonly name: string;
+  readonly text: string;
+  readonly parsed: ParsedSql;
+  /** The rollback file's text, or null when there is none. */
+  readonly rollback: string | null;
+  /** Where the rollback file is (or would be): `scripts/rollback/<name>`. */
+  readonly rollbackPath: string;
+  /** Position in contract order among the project's migrations (0-based). */
+  readonly order: number;
+  /** The contract checksum of `text`. */
+  readonly checksum: string;
+}
+
+/** Where a rule reports: a UTF-16 offset span in the file's text, or an explicit range. */
+export type ReportAt = { readonly start: number; readonly end: number } | { readonly range: Range };
+
+export interface Report {
+  readonly at: ReportAt;
+  readonly message: string;
+  readonly help?: string;
+  readonly fixes?: readonly Fix[];
+  readonly related?: readonly RelatedLocation[];
+}
+
+/** What every rule can see: all migrations in contract order and what is known about the deploy. */
+export interface LintProject {
+  /** The migrations folder as reported, e.g. `scripts`. */
+  readonly dir: string;
+  /** Migrations in contract order. */
+  readonly files: readonly LintFile[];
+  /** `.sql` files in the folder that break the naming rule (paths as reported). */
+  readonly invalidNames: readonly string[];
+  /** Deployed state (file name → checksum) from the function's status; null when unknown. */
+  readonly deployed: ReadonlyMap<string, string> | null;
+  /** Placeholder values supplied for this run; null when none are known (plain `lint`). */
+  readonly placeholders: Readonly<Record<string, string>> | null;
+  /** The schema the migrations build, walked in contract order and seeded with what Supabase provides. */
+  readonly schema: SchemaModel;
+}
+
+export interface FileContext {
+  readonly file: LintFile;
+  readonly project: LintProject;
+  report(report: Report): void;
+}
+
+export interface ProjectContext {
+  readonly project: LintProject;
+  /** Reports on any path (a deleted deployed file, an invalid name); use `{ range }` for files not in `project.files`. */
+  report(path: string, report: Report): void;
+}
+
+/** A lint rule: its id is its folder's name under `shared/lint/rules/`. */
+export interface Rule {
+  readonly id: string;
+  readonly defaultSeverity: Severity;
+  /** One line: what it catches. */
+  readonly summary: string;
+  /** Checks one migration (called for every file; must not depend on call order). */
+  checkFile?(context: FileContext): void;
+  /** Checks the project as a whole (cross-file rules, files that are not migrations). */
+  checkProject?(context: ProjectContext): void;
+}
+
+import type { SchemaModel } from "./schema-model.ts";
+export type { SchemaModel };
