@@ -1,0 +1,109 @@
+/**
+ * The function's HTTP contract as types (DESIGN.md, "Edge Function supamigrate"): shared by the
+ * engine, the function's HTTP shell and the client the CLI and the extension use.
+ */
+
+/** One migration in a request: a bare contract file name, its SQL, its rollback SQL or null. */
+export interface MigrationPayload {
+  readonly name: string;
+  readonly sql: string;
+  readonly rollback: string | null;
+}
+
+/** Provenance recorded with each applied file. */
+export interface ApplyMeta {
+  readonly gitSha?: string | null;
+  readonly ciRun?: string | null;
+  readonly actor?: string | null;
+}
+
+/** `POST apply` and `POST plan` bodies. */
+export interface ApplyRequest {
+  readonly migrations: readonly MigrationPayload[];
+  readonly dryRun?: boolean;
+  /** Stop after this file name (inclusive); null applies everything pending. */
+  readonly to?: string | null;
+  readonly placeholders?: Readonly<Record<string, string>>;
+  readonly meta?: ApplyMeta;
+}
+
+/** `POST rollback` body: newest first, `steps` files or down to (not including) `to`. */
+export interface RollbackRequest {
+  readonly steps?: number;
+  readonly to?: string | null;
+  readonly dryRun?: boolean;
+  readonly meta?: ApplyMeta;
+}
+
+/** Every non-2xx answer: `{"error": {"code", "message"}}`; the message says how to fix it. */
+export interface ErrorBody {
+  readonly error: { readonly code: string; readonly message: string; readonly details?: unknown };
+}
+
+/** A failure inside a migration, at its position in the file (1-based; UTF-16 columns). */
+export interface MigrationFailure {
+  readonly name: string;
+  /** SQLSTATE (e.g. `42P07`) or a supamigrate code (e.g. `statement-timeout`). */
+  readonly code: string;
+  readonly message: string;
+  readonly line: number;
+  readonly column: number;
+  readonly detail?: string;
+  readonly hint?: string;
+}
+
+export type StoppedBy = null | "time-budget" | "error";
+
+/** The NDJSON stream's last line. */
+export interface DoneEvent {
+  readonly event: "done";
+  readonly applied: string[];
+  readonly failed: MigrationFailure | null;
+  readonly stoppedBy: StoppedBy;
+}
+
+/** One line of the `apply`/`rollback` NDJSON stream. */
+export type ApplyEvent =
+  | { readonly event: "start"; readonly pending: string[]; readonly dryRun: boolean }
+  | { readonly event: "warning"; readonly code: string; readonly message: string; readonly name?: string }
+  | { readonly event: "migration-start"; readonly name: string }
+  | { readonly event: "applied"; readonly name: string; readonly durationMs: number; readonly dryRun: boolean }
+  | { readonly event: "rolled-back"; readonly name: string; readonly durationMs: number; readonly dryRun: boolean }
+  | ({ readonly event: "failed" } & MigrationFailure)
+  | DoneEvent;
+
+/** One tracking-table row as `GET status` reports it. */
+export interface AppliedMigration {
+  readonly name: string;
+  readonly checksum: string;
+  readonly appliedAt: string;
+  readonly appliedBy: string | null;
+  readonly durationMs: number;
+  readonly hasRollback: boolean;
+  readonly transactional: boolean;
+  readonly gitSha: string | null;
+  readonly ciRun: string | null;
+}
+
+/** `GET status` answer. */
+export interface StatusResponse {
+  readonly applied: AppliedMigration[];
+  /** Present when a lock is held: who and since when. */
+  readonly lock: { readonly holder: string; readonly since: string } | null;
+}
+
+/** `POST plan` answer: what `apply` would do, without running anything. */
+export interface PlanResponse {
+  /** Files that would run, in order. */
+  readonly pending: string[];
+  /** Listed files already applied with the same checksum. */
+  readonly applied: string[];
+  /** Listed files applied with a different checksum (apply would answer 409). */
+  readonly drifted: Array<{ readonly name: string; readonly deployedChecksum: string; readonly localChecksum: string }>;
+  /** Applied files not in the request (deleted or renamed locally). */
+  readonly missing: string[];
+  /** Pending files that sort before an applied one (a late duplicate number from parallel work). */
+  readonly outOfOrder: string[];
+  /** Placeholders used by pending files with no value supplied. */
+  readonly unresolvedPlaceholders: Array<{ readonly name: string; readonly placeholder: string }>;
+}
