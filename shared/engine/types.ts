@@ -1,0 +1,54 @@
+/**
+ * The apply engine's interface: what the function's HTTP shell and the CLI's `--db-url` mode call.
+ * Everything that can be refused is refused before anything runs (a Rejection, written nowhere);
+ * once a run starts it reports progress as events and ends with a DoneEvent.
+ */
+import type {
+  ApplyEvent,
+  ApplyRequest,
+  DoneEvent,
+  PlanResponse,
+  RollbackRequest,
+  StatusResponse,
+} from "../protocol/types.ts";
+
+/** A refusal before anything ran: the HTTP status, a kebab-case code and a message saying how to fix it. */
+export interface Rejection {
+  readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 500 | 503;
+  readonly code: string;
+  readonly message: string;
+  readonly details?: unknown;
+}
+
+/** A run that passed every check and holds the lock; `run` releases it when it ends. */
+export interface PreparedRun {
+  /** Files that will run, in order. */
+  readonly pending: readonly string[];
+  run(emit: (event: ApplyEvent) => void): Promise<DoneEvent>;
+  /** Releases the lock without running (the caller could not start streaming). */
+  cancel(): Promise<void>;
+}
+
+export type Prepared = { readonly ok: true; readonly run: PreparedRun } | { readonly ok: false; readonly rejection: Rejection };
+
+export interface EngineOptions {
+  /** Stop starting new files after this long (default 120 000 ms, under the Edge wall-clock limit). */
+  readonly timeBudgetMs?: number;
+  /** `lock_timeout` for each migration (default 5 000 ms): never queue behind production traffic for long. */
+  readonly lockTimeoutMs?: number;
+  /** `statement_timeout` for each migration (default 60 000 ms). */
+  readonly statementTimeoutMs?: number;
+  /** How long a second apply waits for the migration lock before answering 409 (default 0: at once). */
+  readonly lockWaitMs?: number;
+  /** Who is calling, recorded as applied_by when the request's meta names no actor. */
+  readonly defaultActor?: string;
+}
+
+export interface MigrationEngine {
+  status(): Promise<StatusResponse>;
+  plan(request: ApplyRequest): Promise<{ readonly ok: true; readonly plan: PlanResponse } | { readonly ok: false; readonly rejection: Rejection }>;
+  prepareApply(request: ApplyRequest): Promise<Prepared>;
+  prepareRollback(request: RollbackRequest): Promise<Prepared>;
+  /** Closes the engine's connections. */
+  close(): Promise<void>;
+}
