@@ -42,6 +42,14 @@ export interface EngineOptions {
   readonly lockWaitMs?: number;
   /** Who is calling, recorded as applied_by when the request's meta names no actor. */
   readonly defaultActor?: string;
+  /**
+   * What sits between the engine and Postgres. Default: detected from the connection's port (6543 is
+   * Supabase's transaction pooler). Under a transaction pooler a session advisory lock is unsafe, so
+   * apply and rollback are refused (503 `transaction-pooler`); status and plan still work.
+   */
+  readonly pooler?: "transaction" | "session" | "direct";
+  /** Whether `close()` ends the postgres.js instance given to `createEngine` (default true). */
+  readonly endConnectionOnClose?: boolean;
 }
 
 export interface MigrationEngine {

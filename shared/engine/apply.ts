@@ -1,0 +1,104 @@
+/**
+ * prepareApply: every check before anything runs, the lock, then a PreparedRun that applies the
+ * pending files in contract order, each in its own transaction together with its tracking row.
+ */
+import type postgres from "postgres";
+import type { ApplyEvent, ApplyRequest } from "../protocol/types.ts";
+import { loadParser } from "../sql/index.ts";
+import { type CheckResult, checkApply } from "./checks.ts";
+import { acquireLock, type HeldLock } from "./lock.ts";
+import type { ResolvedOptions } from "./options.ts";
+import { poolerRejection } from "./pooler.ts";
+import { lockHeld } from "./rejections.ts";
+import { preparedRun, type RunUnit } from "./runner.ts";
+import { insertTrackingRow, logEvent, logEventIfTracked, readTrackingRows } from "./tracking.ts";
+import { ensureTrackingSchema, trackingSchemaExists } from "./tracking-schema.ts";
+import type { Prepared } from "./types.ts";
+
+type Sql = postgres.Sql;
+
+export async function prepareApply(sql: Sql, request: ApplyRequest, options: ResolvedOptions): Promise<Prepared> {
+  const startedAt = performance.now();
+  const pooler = poolerRejection(sql, options);
+  if (pooler) return { ok: false, rejection: pooler };
+  await loadParser();
+  const actor = request.meta?.actor ?? options.defaultActor;
+  const dryRun = request.dryRun === true;
+
+  // First pass without the lock, so a bad request is refused without contending for it.
+  const first = await checkApply(request, await readTrackingRows(sql));
+  if (!first.ok) return await refuse(sql, first, actor);
+
+  const locked = await acquireLock(sql, options.lockWaitMs);
+  if (!locked.ok) {
+    const rejection = lockHeld(locked.holder.holder, locked.holder.since);
+    await logEventIfTracked(sql, "lock-refused", null, actor, { holder: locked.holder, dryRun });
+    return { ok: false, rejection };
+  }
+  const { lock } = locked;
+  try {
+    // A dry run leaves no trace: it creates the tracking schema only inside its rolled-back transaction.
+    if (!dryRun) await ensureTrackingSchema(lock.conn);
+    if (!dryRun || await trackingSchemaExists(lock.conn)) await lock.recordHolder(actor);
+    // Second pass under the lock: another apply may have finished between the first pass and now.
+    const checked = await checkApply(request, await readTrackingRows(lock.conn));
+    if (!checked.ok) {
+      const rejection = await refuse(lock.conn, checked, actor);
+      await lock.release();
+      return rejection;
+    }
+    return { ok: true, run: applyRun(lock, checked, request, options, actor, dryRun, startedAt) };
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+async function refuse(sql: Sql, result: CheckResult & { ok: false }, actor: string | null): Promise<Prepared> {
+  if (result.rejection.code === "drift") await logEventIfTracked(sql, "drift-refused", null, actor, result.rejection.details);
+  return result;
+}
+
+function applyRun(lock: HeldLock, checked: CheckResult & { ok: true }, request: ApplyRequest, options: ResolvedOptions, actor: string | null, dryRun: boolean, startedAt: number) {
+  const gitSha = request.meta?.gitSha ?? null;
+  const ciRun = request.meta?.ciRun ?? null;
+  const units: RunUnit[] = checked.files.map(({ pending, file, rollbackSql }) => ({
+    name: pending.name,
+    file,
+    record: async (conn, durationMs) => {
+      const row = {
+        name: pending.name,
+        checksum: pending.checksum,
+        appliedBy: actor,
+        durationMs,
+        rollbackSql,
+        transactional: file.transactional,
+        gitSha,
+        ciRun,
+        statements: file.statements.length,
+      };
+      await insertTrackingRow(conn, row);
+      const { rollbackSql: _stored, name: _name, ...details } = row;
+      await logEvent(conn, "applied", pending.name, actor, details);
+    },
+  }));
+  const warnings: ApplyEvent[] = [...checked.evaluation.outOfOrderBefore].map(([name, newest]) => ({
+    event: "warning",
+    code: "out-of-order",
+    name,
+    message: `${name} sorts before ${newest}, which is already applied (a late duplicate number from parallel work?). ` +
+      `It runs now, after it: check that it does not depend on running before ${newest}.`,
+  }));
+  return preparedRun({
+    verb: "apply",
+    lock,
+    units,
+    dryRun,
+    options,
+    startedAt,
+    actor,
+    warnings,
+    startDetails: { pending: units.map((u) => u.name), gitSha, ciRun },
+    resumeHint: () => "call apply again to continue (applied files are skipped).",
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * Everything an apply request is checked for before anything runs, in the order a user fixes them:
+ * unknown target, drift, missing placeholder values, unsafe values, files that cannot run as written.
+ */
+import { placeholderNames, substitutePlaceholders, unsafePlaceholderValue } from "../migrations/index.ts";
+import type { ApplyRequest } from "../protocol/types.ts";
+import { type Evaluation, evaluate, type PendingFile } from "./plan.ts";
+import { drift, explicitTransaction, invalidPlaceholder, nonTransactionalMixed, unresolvedPlaceholders } from "./rejections.ts";
+import { type FileProblem, prepareFile, type RunnableFile } from "./split.ts";
+import type { TrackingRow } from "./tracking.ts";
+import type { Rejection } from "./types.ts";
+
+export interface CheckedFile {
+  readonly pending: PendingFile;
+  readonly file: RunnableFile;
+  /** The rollback with placeholders substituted (what is stored), or null. */
+  readonly rollbackSql: string | null;
+}
+
+export type CheckResult =
+  | { readonly ok: true; readonly evaluation: Evaluation; readonly files: CheckedFile[] }
+  | { readonly ok: false; readonly rejection: Rejection };
+
+/** Checks a request against the tracking rows (the parser must be loaded). */
+export async function checkApply(request: ApplyRequest, rows: readonly TrackingRow[]): Promise<CheckResult> {
+  const evaluated = await evaluate(request, rows);
+  if (!evaluated.ok) return evaluated;
+  const { evaluation } = evaluated;
+  if (evaluation.plan.drifted.length > 0) return { ok: false, rejection: drift(evaluation.plan.drifted) };
+  if (evaluation.unresolved.length > 0) return { ok: false, rejection: unresolvedPlaceholders(evaluation.unresolved) };
+  const values = request.placeholders ?? {};
+  for (const pending of evaluation.pending) {
+    for (const placeholder of placeholderNames(pending.sql + "\n" + (pending.rollback ?? ""))) {
+      const reason = unsafePlaceholderValue(values[placeholder]);
+      if (reason) return { ok: false, rejection: invalidPlaceholder(placeholder, reason, pending.name) };
+    }
+  }
+  const files: CheckedFile[] = [];
+  for (const pending of evaluation.pending) {
+    const file = prepareFile(pending.sql, values);
+    if ("problem" in file) return { ok: false, rejection: fileRejection(pending.name, file, false) };
+    const rollbackSql = pending.rollback === null ? null : substitutePlaceholders(pending.rollback, values);
+    if (rollbackSql !== null) {
+      const rollback = prepareFile(rollbackSql, {});
+      if ("problem" in rollback) return { ok: false, rejection: fileRejection(pending.name, rollback, true) };
+    }
+    files.push({ pending, file, rollbackSql });
+  }
+  return { ok: true, evaluation, files };
+}
+
+export function fileRejection(name: string, problem: FileProblem, rollback: boolean): Rejection {
+  return problem.problem === "explicit-transaction"
+    ? explicitTransaction(name, problem.line, rollback)
+    : nonTransactionalMixed(name, problem.kind, problem.line, problem.statements, rollback);
+}

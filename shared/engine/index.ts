@@ -1,0 +1,50 @@
+/**
+ * The apply engine: `createEngine(sql, options)` over a postgres.js instance the caller creates (the
+ * function from SUPABASE_DB_URL, the CLI from --db-url). See docs/engine.md for the decisions.
+ */
+import type postgres from "postgres";
+import { prepareApply } from "./apply.ts";
+import { resolveOptions } from "./options.ts";
+import { prepareRollback } from "./rollback.ts";
+import { plan, status } from "./status.ts";
+import type { EngineOptions, MigrationEngine, Prepared, PreparedRun } from "./types.ts";
+
+export type { EngineOptions, MigrationEngine, Prepared, PreparedRun, Rejection } from "./types.ts";
+export { MIGRATION_LOCK_KEY } from "./lock.ts";
+export { TRACKING_SCHEMA_VERSION } from "./tracking-schema.ts";
+export { TRANSACTION_POOLER_PORT } from "./pooler.ts";
+
+export function createEngine(sql: postgres.Sql, engineOptions?: EngineOptions): MigrationEngine {
+  const options = resolveOptions(engineOptions);
+  const open = new Set<PreparedRun>();
+  let closed = false;
+
+  /** Tracks prepared runs so close() can release locks nobody will run. */
+  const track = (prepared: Prepared): Prepared => {
+    if (!prepared.ok) return prepared;
+    const inner = prepared.run;
+    const run: PreparedRun = {
+      pending: inner.pending,
+      run: (emit) => inner.run(emit).finally(() => open.delete(run)),
+      cancel: () => inner.cancel().finally(() => open.delete(run)),
+    };
+    open.add(run);
+    return { ok: true, run };
+  };
+  const ensureOpen = () => {
+    if (closed) throw new Error("the engine is closed");
+  };
+
+  return {
+    status: () => (ensureOpen(), status(sql)),
+    plan: (request) => (ensureOpen(), plan(sql, request)),
+    prepareApply: async (request) => (ensureOpen(), track(await prepareApply(sql, request, options))),
+    prepareRollback: async (request) => (ensureOpen(), track(await prepareRollback(sql, request, options))),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([...open].map((run) => run.cancel().catch(() => {})));
+      if (options.endConnectionOnClose) await sql.end({ timeout: 5 });
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/** Engine options with their defaults filled in. */
+import type { EngineOptions } from "./types.ts";
+
+export interface ResolvedOptions {
+  readonly timeBudgetMs: number;
+  readonly lockTimeoutMs: number;
+  readonly statementTimeoutMs: number;
+  readonly lockWaitMs: number;
+  readonly defaultActor: string | null;
+  readonly pooler: "transaction" | "session" | "direct" | null;
+  readonly endConnectionOnClose: boolean;
+}
+
+export const DEFAULT_TIME_BUDGET_MS = 120_000;
+export const DEFAULT_LOCK_TIMEOUT_MS = 5_000;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 60_000;
+
+export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
+  return {
+    timeBudgetMs: nonNegative(options.timeBudgetMs, DEFAULT_TIME_BUDGET_MS),
+    lockTimeoutMs: nonNegative(options.lockTimeoutMs, DEFAULT_LOCK_TIMEOUT_MS),
+    statementTimeoutMs: nonNegative(options.statementTimeoutMs, DEFAULT_STATEMENT_TIMEOUT_MS),
+    lockWaitMs: nonNegative(options.lockWaitMs, 0),
+    defaultActor: options.defaultActor ?? null,
+    pooler: options.pooler ?? null,
+    endConnectionOnClose: options.endConnectionOnClose ?? true,
+  };
+}
+
+function nonNegative(value: number | undefined, fallback: number): number {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.floor(value) : fallback;
+}

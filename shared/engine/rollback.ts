@@ -1,0 +1,113 @@
+/**
+ * prepareRollback: the newest applied files first (applied order), `steps` of them or down to — not
+ * including — `to`; each file's stored rollback runs in its own transaction that also removes its
+ * tracking row. A file without a stored rollback refuses the whole request before anything runs.
+ */
+import type postgres from "postgres";
+import type { RollbackRequest } from "../protocol/types.ts";
+import { loadParser } from "../sql/index.ts";
+import { fileRejection } from "./checks.ts";
+import { acquireLock } from "./lock.ts";
+import type { ResolvedOptions } from "./options.ts";
+import { poolerRejection } from "./pooler.ts";
+import { conflictingRollbackTarget, invalidSteps, lockHeld, noRollback, unknownTarget } from "./rejections.ts";
+import { preparedRun, type RunUnit } from "./runner.ts";
+import { prepareFile } from "./split.ts";
+import { deleteTrackingRow, logEvent, logEventIfTracked, readTrackingRows, type TrackingRow } from "./tracking.ts";
+import { trackingSchemaExists } from "./tracking-schema.ts";
+import type { Prepared, Rejection } from "./types.ts";
+
+type Sql = postgres.Sql;
+
+export const MAX_ROLLBACK_STEPS = 1000;
+
+export async function prepareRollback(sql: Sql, request: RollbackRequest, options: ResolvedOptions): Promise<Prepared> {
+  const startedAt = performance.now();
+  const pooler = poolerRejection(sql, options);
+  if (pooler) return { ok: false, rejection: pooler };
+  const invalid = validate(request);
+  if (invalid) return { ok: false, rejection: invalid };
+  await loadParser();
+  const actor = request.meta?.actor ?? options.defaultActor;
+  const dryRun = request.dryRun === true;
+
+  const first = select(request, await readTrackingRows(sql));
+  if (!first.ok) return first;
+
+  const locked = await acquireLock(sql, options.lockWaitMs);
+  if (!locked.ok) {
+    await logEventIfTracked(sql, "lock-refused", null, actor, { holder: locked.holder, dryRun, rollback: true });
+    return { ok: false, rejection: lockHeld(locked.holder.holder, locked.holder.since) };
+  }
+  const { lock } = locked;
+  try {
+    // Nothing to roll back means no tracking schema to create: rollback never creates it.
+    if (await trackingSchemaExists(lock.conn)) await lock.recordHolder(actor);
+    const selected = select(request, await readTrackingRows(lock.conn));
+    if (!selected.ok) {
+      await lock.release();
+      return selected;
+    }
+    const units: RunUnit[] = [];
+    for (const row of selected.rows) {
+      const file = prepareFile(row.rollbackSql!, {});
+      if ("problem" in file) {
+        await lock.release();
+        return { ok: false, rejection: fileRejection(row.name, file, true) };
+      }
+      units.push({
+        name: row.name,
+        file,
+        record: async (conn, durationMs) => {
+          await deleteTrackingRow(conn, row.name);
+          await logEvent(conn, "rolled-back", row.name, actor, { checksum: row.checksum, durationMs, appliedAt: row.appliedAt });
+        },
+      });
+    }
+    return {
+      ok: true,
+      run: preparedRun({
+        verb: "rollback",
+        lock,
+        units,
+        dryRun,
+        options,
+        startedAt,
+        actor,
+        warnings: [],
+        startDetails: { names: units.map((u) => u.name) },
+        resumeHint: (remaining) =>
+          request.to != null
+            ? `call rollback again with the same target (${request.to}) to continue.`
+            : `call rollback again with steps ${remaining} to finish.`,
+      }),
+    };
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+function validate(request: RollbackRequest): Rejection | null {
+  if (request.to != null && request.steps !== undefined) return conflictingRollbackTarget();
+  if (request.steps !== undefined && (!Number.isInteger(request.steps) || request.steps < 1 || request.steps > MAX_ROLLBACK_STEPS)) {
+    return invalidSteps(request.steps);
+  }
+  return null;
+}
+
+/** The rows to roll back, newest first, or the refusal. */
+function select(request: RollbackRequest, rows: readonly TrackingRow[]): { ok: true; rows: TrackingRow[] } | { ok: false; rejection: Rejection } {
+  const newestFirst = [...rows].reverse();
+  let chosen: TrackingRow[];
+  if (request.to != null) {
+    const at = newestFirst.findIndex((row) => row.name === request.to);
+    if (at < 0) return { ok: false, rejection: unknownTarget(request.to, "an applied migration (see status)") };
+    chosen = newestFirst.slice(0, at);
+  } else {
+    chosen = newestFirst.slice(0, request.steps ?? 1);
+  }
+  const without = chosen.filter((row) => row.rollbackSql === null).map((row) => row.name);
+  if (without.length > 0) return { ok: false, rejection: noRollback(without) };
+  return { ok: true, rows: chosen };
+}

@@ -1,0 +1,151 @@
+/**
+ * Turns a migration's text into the statements the engine sends, one by one: split with the real
+ * PostgreSQL scanner, placeholders substituted per statement (so every statement remembers where it
+ * sits in the file as written and how substitution moved its text), and classified as transactional
+ * or not.
+ */
+import { findPlaceholders, substitutePlaceholders } from "../migrations/index.ts";
+import { type ParsedStatement, type Position, TextIndex, parseSql } from "../sql/index.ts";
+
+/** One placeholder replaced in a statement: its span as written and as sent (UTF-16, statement-relative). */
+interface Replacement {
+  readonly writtenStart: number;
+  readonly writtenEnd: number;
+  readonly sentStart: number;
+  readonly sentEnd: number;
+}
+
+/** A statement ready to send. */
+export interface RunnableStatement {
+  /** The text sent to Postgres (placeholders substituted). */
+  readonly text: string;
+  /** UTF-16 offset of the statement's first token in the file as written. */
+  readonly fileStart: number;
+  readonly kind: string | null;
+  readonly node: Record<string, unknown> | null;
+  readonly replacements: readonly Replacement[];
+}
+
+/** A file ready to run. */
+export interface RunnableFile {
+  readonly index: TextIndex;
+  readonly statements: readonly RunnableStatement[];
+  /** False when the file's only statement cannot run inside a transaction. */
+  readonly transactional: boolean;
+}
+
+/** Why a file cannot run as written (turned into a Rejection by the caller). */
+export type FileProblem =
+  | { readonly problem: "non-transactional-mixed"; readonly kind: string; readonly line: number; readonly statements: number }
+  | { readonly problem: "explicit-transaction"; readonly line: number };
+
+/** Splits `text` (the parser must be loaded) and substitutes `values` statement by statement. */
+export function prepareFile(text: string, values: Readonly<Record<string, string>>): RunnableFile | FileProblem {
+  const parsed = parseSql(text);
+  const statements = parsed.statements.map((s) => runnable(s, values));
+  for (const statement of parsed.statements) {
+    if (isExplicitTransaction(statement)) {
+      return { problem: "explicit-transaction", line: parsed.index.positionAt(statement.start).line };
+    }
+  }
+  const nonTransactional = parsed.statements.find((s) => nonTransactionalKind(s) !== null);
+  if (nonTransactional && parsed.statements.length > 1) {
+    return {
+      problem: "non-transactional-mixed",
+      kind: nonTransactionalKind(nonTransactional)!,
+      line: parsed.index.positionAt(nonTransactional.start).line,
+      statements: parsed.statements.length,
+    };
+  }
+  return { index: parsed.index, statements, transactional: !nonTransactional };
+}
+
+function runnable(statement: ParsedStatement, values: Readonly<Record<string, string>>): RunnableStatement {
+  const replacements: Replacement[] = [];
+  let shift = 0;
+  for (const use of findPlaceholders(statement.text)) {
+    if (!Object.hasOwn(values, use.name)) continue;
+    const length = values[use.name].length;
+    replacements.push({ writtenStart: use.start, writtenEnd: use.end, sentStart: use.start + shift, sentEnd: use.start + shift + length });
+    shift += length - (use.end - use.start);
+  }
+  return {
+    text: substitutePlaceholders(statement.text, values),
+    fileStart: statement.start,
+    kind: statement.kind,
+    node: statement.node,
+    replacements,
+  };
+}
+
+/** Maps a UTF-16 offset in the sent text back to the file as written (inside a value: the placeholder's start). */
+export function writtenOffset(statement: RunnableStatement, sentOffset: number): number {
+  let shift = 0;
+  for (const r of statement.replacements) {
+    if (sentOffset < r.sentStart) break;
+    if (sentOffset < r.sentEnd) return statement.fileStart + r.writtenStart;
+    shift = r.sentEnd - r.writtenEnd;
+  }
+  return statement.fileStart + sentOffset - shift;
+}
+
+/** File position of a statement's first token. */
+export function statementPosition(file: RunnableFile, statement: RunnableStatement): Position {
+  return file.index.positionAt(statement.fileStart);
+}
+
+const TRANSACTION_ENDERS = new Set([
+  "TRANS_STMT_BEGIN",
+  "TRANS_STMT_START",
+  "TRANS_STMT_COMMIT",
+  "TRANS_STMT_ROLLBACK",
+  "TRANS_STMT_PREPARE",
+  "TRANS_STMT_COMMIT_PREPARED",
+  "TRANS_STMT_ROLLBACK_PREPARED",
+]);
+
+function isExplicitTransaction(statement: ParsedStatement): boolean {
+  const node = field(statement.node, "TransactionStmt");
+  return node !== null && TRANSACTION_ENDERS.has(String(node.kind));
+}
+
+/** A name for a statement Postgres refuses to run inside a transaction block, or null. */
+export function nonTransactionalKind(statement: { readonly kind: string | null; readonly node: Record<string, unknown> | null }): string | null {
+  const body = statement.kind ? field(statement.node, statement.kind) : null;
+  switch (statement.kind) {
+    case "IndexStmt":
+      return body?.concurrent === true ? "CREATE INDEX CONCURRENTLY" : null;
+    case "DropStmt":
+      return body?.concurrent === true ? "DROP INDEX CONCURRENTLY" : null;
+    case "ReindexStmt": {
+      const params = Array.isArray(body?.params) ? body.params : [];
+      if (params.some((p) => field(p as Record<string, unknown>, "DefElem")?.defname === "concurrently")) return "REINDEX CONCURRENTLY";
+      return body?.kind === "REINDEX_OBJECT_DATABASE" || body?.kind === "REINDEX_OBJECT_SYSTEM" ? "REINDEX DATABASE/SYSTEM" : null;
+    }
+    case "VacuumStmt":
+      return body?.is_vacuumcmd === true ? "VACUUM" : null;
+    case "ClusterStmt":
+      return body?.relation ? null : "CLUSTER (without a table)";
+    case "AlterSystemStmt":
+      return "ALTER SYSTEM";
+    case "CreatedbStmt":
+      return "CREATE DATABASE";
+    case "DropdbStmt":
+      return "DROP DATABASE";
+    case "CreateTableSpaceStmt":
+      return "CREATE TABLESPACE";
+    case "DropTableSpaceStmt":
+      return "DROP TABLESPACE";
+    case "CreateSubscriptionStmt":
+      return "CREATE SUBSCRIPTION";
+    case "DropSubscriptionStmt":
+      return "DROP SUBSCRIPTION";
+    default:
+      return null;
+  }
+}
+
+function field(node: Record<string, unknown> | null | undefined, key: string): Record<string, unknown> | null {
+  const value = node?.[key];
+  return value && typeof value === "object" ? (value as Record<string, unknown>) : null;
+}

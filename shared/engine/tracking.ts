@@ -1,0 +1,115 @@
+/** Reads and writes supamigrate.migrations and supamigrate.events. */
+import type postgres from "postgres";
+import { compareFileNames } from "../migrations/index.ts";
+import type { AppliedMigration } from "../protocol/types.ts";
+import { trackingSchemaExists } from "./tracking-schema.ts";
+
+type Sql = postgres.Sql;
+
+/** A tracking row as the engine uses it. */
+export interface TrackingRow {
+  readonly name: string;
+  readonly checksum: string;
+  readonly appliedAt: string;
+  /** applied_at in microseconds since the epoch: exact ordering within a run. */
+  readonly appliedAtMicros: bigint;
+  readonly appliedBy: string | null;
+  readonly durationMs: number;
+  readonly rollbackSql: string | null;
+  readonly transactional: boolean;
+  readonly gitSha: string | null;
+  readonly ciRun: string | null;
+}
+
+/** Tracking rows in applied order (applied_at, then contract order); [] when the schema does not exist. */
+export async function readTrackingRows(sql: Sql): Promise<TrackingRow[]> {
+  if (!(await trackingSchemaExists(sql))) return [];
+  const rows = await sql`
+    select name, checksum, applied_at, (extract(epoch from applied_at) * 1000000)::bigint::text as at_us,
+      applied_by, duration_ms, rollback_sql, transactional, git_sha, ci_run
+    from supamigrate.migrations`;
+  return rows.map((r) => ({
+    name: r.name,
+    checksum: r.checksum,
+    appliedAt: r.applied_at instanceof Date ? r.applied_at.toISOString() : String(r.applied_at),
+    appliedAtMicros: BigInt(r.at_us),
+    appliedBy: r.applied_by,
+    durationMs: Number(r.duration_ms),
+    rollbackSql: r.rollback_sql,
+    transactional: r.transactional,
+    gitSha: r.git_sha,
+    ciRun: r.ci_run,
+  })).sort(compareAppliedOrder);
+}
+
+export function compareAppliedOrder(a: TrackingRow, b: TrackingRow): number {
+  if (a.appliedAtMicros !== b.appliedAtMicros) return a.appliedAtMicros < b.appliedAtMicros ? -1 : 1;
+  return compareFileNames(a.name, b.name);
+}
+
+export function toAppliedMigration(row: TrackingRow): AppliedMigration {
+  return {
+    name: row.name,
+    checksum: row.checksum,
+    appliedAt: row.appliedAt,
+    appliedBy: row.appliedBy,
+    durationMs: row.durationMs,
+    hasRollback: row.rollbackSql !== null,
+    transactional: row.transactional,
+    gitSha: row.gitSha,
+    ciRun: row.ciRun,
+  };
+}
+
+export interface NewTrackingRow {
+  readonly name: string;
+  readonly checksum: string;
+  readonly appliedBy: string | null;
+  readonly durationMs: number;
+  readonly rollbackSql: string | null;
+  readonly transactional: boolean;
+  readonly gitSha: string | null;
+  readonly ciRun: string | null;
+  readonly statements: number;
+}
+
+export async function insertTrackingRow(sql: Sql, row: NewTrackingRow): Promise<void> {
+  await sql`
+    insert into supamigrate.migrations
+      (name, checksum, applied_by, duration_ms, rollback_sql, transactional, git_sha, ci_run, statements)
+    values (${row.name}, ${row.checksum}, ${row.appliedBy}, ${Math.round(row.durationMs)}, ${row.rollbackSql},
+      ${row.transactional}, ${row.gitSha}, ${row.ciRun}, ${row.statements})`;
+}
+
+/** Deletes a tracking row; throws when it is gone (someone removed it by hand: stop rather than guess). */
+export async function deleteTrackingRow(sql: Sql, name: string): Promise<void> {
+  const rows = await sql`delete from supamigrate.migrations where name = ${name} returning name`;
+  if (rows.length !== 1) throw new Error(`the tracking row of ${name} disappeared during the rollback`);
+}
+
+/** The event log's vocabulary. */
+export type EventName =
+  | "apply-started"
+  | "applied"
+  | "failed"
+  | "time-budget"
+  | "drift-refused"
+  | "lock-refused"
+  | "rollback-started"
+  | "rolled-back"
+  | "rollback-failed";
+
+/** Appends one event (in whatever transaction `sql` has open). */
+export async function logEvent(sql: Sql, event: EventName, name: string | null, actor: string | null, details: unknown): Promise<void> {
+  await sql`insert into supamigrate.events (event, name, actor, details)
+    values (${event}, ${name}, ${actor}, ${JSON.stringify(details ?? null)}::text::jsonb)`;
+}
+
+/** Appends an event when the schema exists, ignoring failures: for refusals, which must never fail because of it. */
+export async function logEventIfTracked(sql: Sql, event: EventName, name: string | null, actor: string | null, details: unknown): Promise<void> {
+  try {
+    if (await trackingSchemaExists(sql)) await logEvent(sql, event, name, actor, details);
+  } catch {
+    // best effort: the refusal itself is what the caller needs
+  }
+}
