@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { version } from "./version.ts";
+import { register as serve } from "./commands/serve.ts";
 
 const program = new Command("supamigrate")
   .description("Lint, apply, verify and roll back Supabase migrations through the supamigrate Edge Function.")
@@ -13,6 +14,7 @@ const program = new Command("supamigrate")
 
 const commands: Array<(program: Command) => void> = [
   // one line per command:
+  serve,
 ];
 for (const register of commands) register(program);
 

@@ -1,0 +1,58 @@
+/**
+ * `supamigrate serve [--db-url URL] [--port N]`: the function locally, in real Deno, at
+ * http://127.0.0.1:<port>/functions/v1/supamigrate; against --db-url or an embedded PGlite
+ * database in .supamigrate/pglite/. Prints `url: <base>` and, when it made the token,
+ * `token: <token>`; runs until Ctrl-C / SIGTERM.
+ */
+import { type Command, InvalidArgumentError } from "commander";
+import { startServe } from "../serve/index.ts";
+
+export function register(program: Command): void {
+  program
+    .command("serve")
+    .description("run the supamigrate function locally (real Deno) against --db-url or an embedded PGlite database")
+    .option("--db-url <url>", "Postgres URL to apply to (default: embedded PGlite in .supamigrate/pglite/)")
+    .option("--port <n>", "port on 127.0.0.1 (default: a free port)", parsePort)
+    .option("--source", "run the function's source instead of the built bundle")
+    .action(async (options: { dbUrl?: string; port?: number; source?: boolean }) => {
+      if (!options.dbUrl) console.error("starting the embedded PGlite database (.supamigrate/pglite/; the first start takes a few seconds)…");
+      const serve = await startServe({
+        dbUrl: options.dbUrl,
+        port: options.port,
+        source: options.source,
+        onOutput: (line) => console.error(line),
+      });
+      console.log(`url: ${serve.url}`);
+      if (serve.tokenGenerated) console.log(`token: ${serve.token}`);
+      console.error(`database: ${serve.embedded ? "embedded PGlite (.supamigrate/pglite/)" : "--db-url"}; Ctrl-C to stop`);
+      let stopping = false;
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          stopping = true;
+          process.off("SIGINT", stop);
+          process.off("SIGTERM", stop);
+          void serve.stop().then(resolve, (error) => {
+            console.error(`supamigrate serve: stopping failed: ${error instanceof Error ? error.message : String(error)}`);
+            process.exitCode = 1;
+            resolve();
+          });
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
+        void serve.exited.then((code) => {
+          if (stopping) return;
+          // Killed by a signal: Ctrl-C reaches Deno too (same process group); just finish stopping.
+          if (code === null) return stop();
+          console.error(`supamigrate serve: the function process exited (code ${code}); its output is above`);
+          process.exitCode = 1;
+          stop();
+        });
+      });
+    });
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new InvalidArgumentError("a port number from 0 to 65535");
+  return port;
+}

@@ -1,0 +1,165 @@
+/**
+ * Validation of the function's request bodies (DESIGN.md, "Edge Function supamigrate"). Pure: takes
+ * parsed JSON, returns the typed request or the contract's error (a kebab-case code and a message
+ * that says how to fix it). Nothing is trusted that is not checked here.
+ */
+import { describeNamingRule, isBareFileName, parseMigrationName, unsafePlaceholderValue } from "../migrations/index.ts";
+import type { ApplyMeta, ApplyRequest, MigrationPayload, RollbackRequest } from "./types.ts";
+
+export const MAX_MIGRATIONS = 5000;
+export const MAX_ROLLBACK_STEPS = 1000;
+export const MAX_META_LENGTH = 500;
+
+export interface Invalid {
+  readonly ok: false;
+  readonly code: string;
+  readonly message: string;
+}
+export type Validated<T> = { readonly ok: true; readonly value: T } | Invalid;
+
+const APPLY_KEYS = ["migrations", "dryRun", "to", "placeholders", "meta"];
+const ROLLBACK_KEYS = ["steps", "to", "dryRun", "meta"];
+const MIGRATION_KEYS = ["name", "sql", "rollback"];
+const META_KEYS = ["gitSha", "ciRun", "actor"];
+const PLACEHOLDER_NAME = /^[A-Za-z0-9_]+$/;
+
+/** True for `application/json` (any parameters, any case), the only body type the function reads. */
+export function isJsonContentType(header: string | null): boolean {
+  return header !== null && header.split(";")[0].trim().toLowerCase() === "application/json";
+}
+
+/** Checks a `POST apply` / `POST plan` body. */
+export function validateApplyRequest(body: unknown): Validated<ApplyRequest> {
+  if (!isPlainObject(body)) return invalid("invalid-request", "the body must be a JSON object like {\"migrations\": [...]}");
+  const unknown = unknownKey(body, APPLY_KEYS, "the body");
+  if (unknown) return unknown;
+
+  const list = body.migrations;
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_MIGRATIONS) {
+    return invalid("invalid-request", `"migrations" must be an array of 1 to ${MAX_MIGRATIONS} files ({"name", "sql", "rollback"}); send every file of your migrations folder`);
+  }
+  const migrations: MigrationPayload[] = [];
+  const seen = new Set<string>();
+  for (const [index, item] of list.entries()) {
+    const checked = validateMigration(item, index);
+    if (!checked.ok) return checked;
+    if (seen.has(checked.value.name)) {
+      return invalid("duplicate-name", `"${checked.value.name}" is listed twice in "migrations"; send each file once`);
+    }
+    seen.add(checked.value.name);
+    migrations.push(checked.value);
+  }
+
+  const dryRun = optionalBoolean(body, "dryRun");
+  if (dryRun === undefined) return invalid("invalid-request", "\"dryRun\" must be true or false (or left out)");
+  const to = body.to ?? null;
+  if (to !== null && typeof to !== "string") return invalid("invalid-request", "\"to\" must be a file name or null");
+  if (to !== null && !seen.has(to)) {
+    return invalid("unknown-target", `"to" names ${JSON.stringify(to)}, which is not in "migrations"; use the name of a listed file, e.g. "${migrations[migrations.length - 1].name}"`);
+  }
+  const placeholders = validatePlaceholders(body.placeholders);
+  if (!placeholders.ok) return placeholders;
+  const meta = validateMeta(body.meta);
+  if (!meta.ok) return meta;
+  return { ok: true, value: { migrations, dryRun, to, placeholders: placeholders.value, meta: meta.value } };
+}
+
+/** Checks a `POST rollback` body: `steps` (1..1000) or `to`, not both. */
+export function validateRollbackRequest(body: unknown): Validated<RollbackRequest> {
+  if (!isPlainObject(body)) return invalid("invalid-request", "the body must be a JSON object like {\"steps\": 1}");
+  const unknown = unknownKey(body, ROLLBACK_KEYS, "the body");
+  if (unknown) return unknown;
+  const steps = body.steps ?? null;
+  const to = body.to ?? null;
+  if (steps !== null && (typeof steps !== "number" || !Number.isInteger(steps) || steps < 1 || steps > MAX_ROLLBACK_STEPS)) {
+    return invalid("invalid-request", `"steps" must be a whole number from 1 to ${MAX_ROLLBACK_STEPS}`);
+  }
+  if (to !== null && typeof to !== "string") return invalid("invalid-request", "\"to\" must be a file name or null");
+  if (typeof to === "string" && (!isBareFileName(to) || parseMigrationName(to) === null)) {
+    return invalid("invalid-name", `"to" is ${JSON.stringify(to)}, not a migration file name: ${describeNamingRule()}`);
+  }
+  if (steps !== null && to !== null) {
+    return invalid("invalid-request", "send either \"steps\" (roll back that many files) or \"to\" (roll back the files applied after it), not both");
+  }
+  if (steps === null && to === null) {
+    return invalid("invalid-request", "say how far to roll back: \"steps\" (e.g. 1 for the last file) or \"to\" (a file name to roll back to)");
+  }
+  const dryRun = optionalBoolean(body, "dryRun");
+  if (dryRun === undefined) return invalid("invalid-request", "\"dryRun\" must be true or false (or left out)");
+  const meta = validateMeta(body.meta);
+  if (!meta.ok) return meta;
+  const value: RollbackRequest = steps !== null ? { steps, to: null, dryRun, meta: meta.value } : { to, dryRun, meta: meta.value };
+  return { ok: true, value };
+}
+
+function validateMigration(item: unknown, index: number): Validated<MigrationPayload> {
+  const where = `"migrations"[${index}]`;
+  if (!isPlainObject(item)) return invalid("invalid-request", `${where} must be an object {"name", "sql", "rollback"}`);
+  const unknown = unknownKey(item, MIGRATION_KEYS, where);
+  if (unknown) return unknown;
+  const { name, sql } = item;
+  const rollback = item.rollback ?? null;
+  if (typeof name !== "string") return invalid("invalid-request", `${where}.name must be the file name, a string`);
+  if (!isBareFileName(name) || parseMigrationName(name) === null) {
+    return invalid("invalid-name", `${where}.name is ${JSON.stringify(name)}, not a bare migration file name (no folders): ${describeNamingRule()}`);
+  }
+  if (typeof sql !== "string") return invalid("invalid-request", `${where}.sql (${name}) must be the file's text, a string`);
+  if (rollback !== null && typeof rollback !== "string") {
+    return invalid("invalid-request", `${where}.rollback (${name}) must be the rollback file's text or null`);
+  }
+  return { ok: true, value: { name, sql, rollback } };
+}
+
+function validatePlaceholders(value: unknown): Validated<Record<string, string>> {
+  if (value === undefined || value === null) return { ok: true, value: {} };
+  if (!isPlainObject(value)) return invalid("invalid-request", "\"placeholders\" must be an object of name → text, e.g. {\"admin_email\": \"a@b.co\"}");
+  const out: Record<string, string> = {};
+  for (const [name, text] of Object.entries(value)) {
+    if (!PLACEHOLDER_NAME.test(name)) {
+      return invalid("invalid-placeholder", `placeholder name ${JSON.stringify(name)} is not valid: use letters, digits and '_' (as in \${name})`);
+    }
+    if (typeof text !== "string") return invalid("invalid-placeholder", `placeholder "${name}" must have a text value`);
+    const unsafe = unsafePlaceholderValue(text);
+    if (unsafe) return invalid("invalid-placeholder", `the value of placeholder "${name}" ${unsafe}; pass a plain value`);
+    out[name] = text;
+  }
+  return { ok: true, value: out };
+}
+
+function validateMeta(value: unknown): Validated<ApplyMeta> {
+  if (value === undefined || value === null) return { ok: true, value: {} };
+  if (!isPlainObject(value)) return invalid("invalid-request", "\"meta\" must be an object like {\"gitSha\": \"…\", \"ciRun\": \"…\", \"actor\": \"…\"}");
+  const unknown = unknownKey(value, META_KEYS, "\"meta\"");
+  if (unknown) return unknown;
+  const out: Record<string, string | null> = {};
+  for (const key of META_KEYS) {
+    const field = value[key];
+    if (field === undefined) continue;
+    if (field !== null && typeof field !== "string") return invalid("invalid-request", `"meta".${key} must be text or null`);
+    if (typeof field === "string" && field.length > MAX_META_LENGTH) {
+      return invalid("invalid-request", `"meta".${key} is longer than ${MAX_META_LENGTH} characters; shorten it`);
+    }
+    out[key] = field;
+  }
+  return { ok: true, value: out as ApplyMeta };
+}
+
+function optionalBoolean(body: Record<string, unknown>, key: string): boolean | undefined {
+  const value = body[key];
+  if (value === undefined || value === null) return false;
+  return typeof value === "boolean" ? value : undefined;
+}
+
+function unknownKey(object: Record<string, unknown>, allowed: readonly string[], where: string): Invalid | null {
+  const extra = Object.keys(object).find((key) => !allowed.includes(key));
+  if (extra === undefined) return null;
+  return invalid("unknown-field", `${where} has an unknown field ${JSON.stringify(extra)}; allowed fields: ${allowed.join(", ")}`);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function invalid(code: string, message: string): Invalid {
+  return { ok: false, code, message };
+}

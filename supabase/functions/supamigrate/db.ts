@@ -1,0 +1,29 @@
+/**
+ * One engine per isolate, created on the first authorized request that needs the database (never
+ * before auth passes), over a small postgres.js pool. `prepare: false` because Supabase's pooler
+ * runs in transaction mode, where named prepared statements break.
+ */
+import postgres from "postgres";
+import { createEngine } from "../../../shared/engine/index.ts";
+import type { MigrationEngine } from "../../../shared/engine/types.ts";
+import type { FunctionConfig } from "./http/config.ts";
+
+let current: { key: string; engine: MigrationEngine } | null = null;
+
+export function engineFor(config: FunctionConfig): MigrationEngine {
+  const key = `${config.dbUrl}\u0000${config.poolSize}\u0000${JSON.stringify(config.engine)}`;
+  if (current?.key === key) return current.engine;
+  const previous = current;
+  const sql = postgres(config.dbUrl, {
+    prepare: false,
+    max: config.poolSize,
+    idle_timeout: 30,
+    connect_timeout: 10,
+    onnotice: () => {},
+    connection: { application_name: "supamigrate" },
+  });
+  current = { key, engine: createEngine(sql, { ...config.engine, defaultActor: "supamigrate-function" }) };
+  // The settings changed (a secret was updated in a warm isolate): retire the old pool.
+  previous?.engine.close().catch(() => {});
+  return current.engine;
+}

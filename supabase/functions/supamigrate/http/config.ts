@@ -1,0 +1,67 @@
+/**
+ * The function's settings, read from its environment (Supabase secrets) on each request, so a
+ * misconfiguration is reported as a 500 `not-configured` that says which variable to set.
+ */
+import type { EngineOptions } from "../../../../shared/engine/types.ts";
+import { MIN_TOKEN_LENGTH } from "../../../../shared/protocol/auth.ts";
+
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_POOL_SIZE = 3;
+
+export interface FunctionConfig {
+  readonly token: string;
+  readonly dbUrl: string;
+  readonly maxBodyBytes: number;
+  /** postgres.js pool size (`SUPAMIGRATE_DB_POOL_SIZE`; 1 when serving PGlite, which takes one connection). */
+  readonly poolSize: number;
+  readonly engine: EngineOptions;
+}
+
+export type ConfigResult = { readonly ok: true; readonly config: FunctionConfig } | { readonly ok: false; readonly message: string };
+
+export type Env = (name: string) => string | undefined;
+
+/** The configured token, or null when unset (used before the full config, to spot a token in the URL). */
+export function configuredToken(env: Env): string | null {
+  const token = env("SUPAMIGRATE_TOKEN");
+  return token === undefined || token === "" ? null : token;
+}
+
+export function readConfig(env: Env): ConfigResult {
+  const token = configuredToken(env);
+  if (token === null || token.length < MIN_TOKEN_LENGTH) {
+    return {
+      ok: false,
+      message: `SUPAMIGRATE_TOKEN is ${token === null ? "not set" : `shorter than ${MIN_TOKEN_LENGTH} characters`}: ` +
+        "generate one (e.g. `openssl rand -base64 32`) and set it with `supabase secrets set SUPAMIGRATE_TOKEN=<token>`, " +
+        "then export the same value as SUPAMIGRATE_TOKEN where the CLI runs",
+    };
+  }
+  const dbUrl = env("SUPABASE_DB_URL");
+  if (!dbUrl) {
+    return { ok: false, message: "SUPABASE_DB_URL is not set: Supabase provides it to deployed functions; locally, run `supamigrate serve --db-url <url>`" };
+  }
+  const numbers: Record<string, number | undefined> = {};
+  for (const name of ["SUPAMIGRATE_MAX_BODY_BYTES", "SUPAMIGRATE_DB_POOL_SIZE", "SUPAMIGRATE_TIME_BUDGET_MS", "SUPAMIGRATE_LOCK_TIMEOUT_MS", "SUPAMIGRATE_STATEMENT_TIMEOUT_MS"]) {
+    const text = env(name);
+    if (text === undefined || text === "") continue;
+    if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
+      return { ok: false, message: `${name} is ${JSON.stringify(text)}: set it to a positive whole number (\`supabase secrets set ${name}=…\`) or unset it to use the default` };
+    }
+    numbers[name] = Number(text);
+  }
+  return {
+    ok: true,
+    config: {
+      token,
+      dbUrl,
+      maxBodyBytes: numbers.SUPAMIGRATE_MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES,
+      poolSize: numbers.SUPAMIGRATE_DB_POOL_SIZE ?? DEFAULT_POOL_SIZE,
+      engine: {
+        timeBudgetMs: numbers.SUPAMIGRATE_TIME_BUDGET_MS,
+        lockTimeoutMs: numbers.SUPAMIGRATE_LOCK_TIMEOUT_MS,
+        statementTimeoutMs: numbers.SUPAMIGRATE_STATEMENT_TIMEOUT_MS,
+      },
+    },
+  };
+}
