@@ -37,9 +37,12 @@ export function readConfig(env: Env): ConfigResult {
         "then export the same value as SUPAMIGRATE_TOKEN where the CLI runs",
     };
   }
-  const dbUrl = env("SUPABASE_DB_URL");
+  // SUPAMIGRATE_DB_URL wins when set: the engine needs a session (direct or session-pooler) connection
+  // for its advisory lock, so a project whose SUPABASE_DB_URL is the transaction pooler (port 6543)
+  // sets the direct URL as this secret instead.
+  const dbUrl = env("SUPAMIGRATE_DB_URL") || env("SUPABASE_DB_URL");
   if (!dbUrl) {
-    return { ok: false, message: "SUPABASE_DB_URL is not set: Supabase provides it to deployed functions; locally, run `supamigrate serve --db-url <url>`" };
+    return { ok: false, message: "SUPABASE_DB_URL is not set: Supabase provides it to deployed functions (or set SUPAMIGRATE_DB_URL to the direct connection string); locally, run `supamigrate serve --db-url <url>`" };
   }
   const numbers: Record<string, number | undefined> = {};
   for (const name of ["SUPAMIGRATE_MAX_BODY_BYTES", "SUPAMIGRATE_DB_POOL_SIZE", "SUPAMIGRATE_TIME_BUDGET_MS", "SUPAMIGRATE_LOCK_TIMEOUT_MS", "SUPAMIGRATE_STATEMENT_TIMEOUT_MS"]) {
