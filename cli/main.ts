@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { version } from "./version.ts";
 import { register as serve } from "./commands/serve.ts";
+import { register as lint } from "./commands/lint.ts";
 
 const program = new Command("supamigrate")
   .description("Lint, apply, verify and roll back Supabase migrations through the supamigrate Edge Function.")
@@ -15,6 +16,7 @@ const program = new Command("supamigrate")
 const commands: Array<(program: Command) => void> = [
   // one line per command:
   serve,
+  lint,
 ];
 for (const register of commands) register(program);
 

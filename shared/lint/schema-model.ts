@@ -1,12 +1,221 @@
 /**
  * The schema the migrations build, walked in contract order and seeded with what Supabase provides.
- * (Filled in by the schema-model work: tables with column types and keys, policies, functions, types,
- * each with the file and statement that created it.)
+ * Every object keeps its history (when each version started and ended), so a rule can ask "did this
+ * table exist before statement 3 of file 015?" and not only "does it exist at the end?".
+ * Every CREATE is recorded as a Definition, with the live definition it met (for conflicting-definition).
  */
-// deno-lint-ignore no-empty-interface
-export interface SchemaModel {}
+import type { LintFile, Range } from "./types.ts";
+import { SUPABASE_FUNCTIONS, SUPABASE_ROLES, SUPABASE_SCHEMAS, SUPABASE_TABLES } from "./schema/supabase.ts";
+import { applyStatement } from "./schema/walk.ts";
 
-/** Builds the model for migrations in contract order. */
-export function buildSchemaModel(): SchemaModel {
-  return {};
+export type ObjectKind =
+  | "schema" | "table" | "view" | "type" | "function" | "policy" | "index" | "trigger" | "sequence" | "extension";
+
+/** Where a statement is: its file, its position in contract order, its span and range. */
+export interface Place {
+  readonly path: string;
+  readonly order: number;
+  readonly statement: number;
+  readonly start: number;
+  readonly end: number;
+  /** The statement's first line (the range findings point at). */
+  readonly range: Range;
 }
+
+export interface ColumnInfo {
+  readonly name: string;
+  /** Normalized type: `integer`, `uuid`, `varchar(10)`, `text[]`. */
+  readonly type: string;
+}
+
+export interface TableState {
+  readonly key: string;
+  readonly columns: ReadonlyMap<string, ColumnInfo>;
+  readonly primaryKey: readonly string[];
+  readonly unique: ReadonlyArray<readonly string[]>;
+  /** False when the columns cannot be known from the SQL (CREATE TABLE … AS, a view). */
+  readonly columnsKnown: boolean;
+}
+
+/** One CREATE of an object (or Supabase's own object, with `place` null). */
+export interface Definition {
+  readonly kind: ObjectKind;
+  /** `public.users`, `public.users/Policy name`, `public.f(integer,uuid)`, `public.users/trigger`. */
+  readonly key: string;
+  /** For messages: `table public.users`, `policy "x" on public.users`. */
+  readonly display: string;
+  readonly place: Place | null;
+  /** The defining statement's parse tree (null for Supabase's objects); compare with `fingerprint()` from schema/fingerprint.ts. */
+  readonly node: Record<string, unknown> | null;
+  /** The table a policy, trigger or index belongs to. */
+  readonly owner: string | null;
+  /** The definition of the same object that was live when this one ran (IF NOT EXISTS, OR REPLACE), or null. */
+  readonly previous: Definition | null;
+  /** What the statement does when the object exists: keep it (IF NOT EXISTS) or replace it (OR REPLACE). */
+  readonly mode: "keep" | "replace";
+}
+
+interface Version {
+  readonly since: number;
+  until: number;
+  readonly definition: Definition;
+  readonly table: TableState | null;
+}
+
+/** The statement's position on the model's time line (Supabase's objects sit before everything). */
+export function positionOf(order: number, statement: number): number {
+  return order * 0x400000 + statement;
+}
+
+const SEED = -1;
+
+export class SchemaModel {
+  /** Every CREATE the migrations run, in contract order. */
+  readonly definitions: Definition[] = [];
+  private readonly history = new Map<string, Version[]>();
+  private readonly open = new Map<string, Version>();
+  /** Owner table key → ids of the live objects it owns. */
+  private readonly owned = new Map<string, Set<string>>();
+
+  /** The relation (table or view) `key` as it was just before `position` (or just after, when `inclusive`). */
+  relationAt(key: string, position: number, inclusive = false): TableState | null {
+    const version = this.versionAt(`relation:${key}`, position, inclusive);
+    return version ? version.table : null;
+  }
+
+  /** The live definition of an object at a position, or null. */
+  definitionAt(kind: ObjectKind, key: string, position: number, inclusive = false): Definition | null {
+    return this.versionAt(`${namespaceOf(kind)}:${key}`, position, inclusive)?.definition ?? null;
+  }
+
+  /** The live definition of an object after the last migration, or null. */
+  current(kind: ObjectKind, key: string): Definition | null {
+    return this.open.get(`${namespaceOf(kind)}:${key}`)?.definition ?? null;
+  }
+
+  /** Records a CREATE. `mode` says what Postgres does when the object exists: keep it or replace it. */
+  create(
+    definition: Omit<Definition, "previous" | "mode">,
+    position: number,
+    mode: "keep" | "replace",
+    table: TableState | null = null,
+  ): void {
+    const id = `${namespaceOf(definition.kind)}:${definition.key}`;
+    const live = this.open.get(id);
+    const recorded: Definition = { ...definition, previous: live?.definition ?? null, mode };
+    if (definition.place) this.definitions.push(recorded);
+    if (live && mode === "keep") return;
+    this.start(id, { since: position, until: Infinity, definition: recorded, table });
+  }
+
+  /** Replaces a live table's state (ALTER TABLE); nothing when it does not exist. */
+  alterTable(key: string, position: number, change: (table: TableState) => TableState): void {
+    const id = `relation:${key}`;
+    const live = this.open.get(id);
+    if (!live?.table) return;
+    this.start(id, { since: position, until: Infinity, definition: live.definition, table: change(live.table) });
+  }
+
+  /** Ends an object's life; `prefix` ends every object whose key starts with it (DROP SCHEMA, DROP FUNCTION f). */
+  drop(kind: ObjectKind, key: string, position: number, prefix = false): void {
+    const ns = namespaceOf(kind);
+    const ids = prefix
+      ? [...this.open.keys()].filter((id) => id.startsWith(`${ns}:${key}`))
+      : this.open.has(`${ns}:${key}`) ? [`${ns}:${key}`] : [];
+    // A table takes its policies, triggers and indexes with it.
+    if (kind === "table" || kind === "view") {
+      for (const id of ids) ids.push(...(this.owned.get(id.slice(ns.length + 1)) ?? []));
+    }
+    for (const id of ids) this.end(id, position);
+  }
+
+  /** Every object live after the last migration whose owner is `table`. */
+  dependentsOf(table: string): Definition[] {
+    return [...(this.owned.get(table) ?? [])].map((id) => this.open.get(id)!.definition);
+  }
+
+  /** Renames a live object (and moves its dependents when it is a table). */
+  rename(kind: ObjectKind, from: string, to: string, position: number, rewrite: (d: Definition) => Definition): void {
+    const id = `${namespaceOf(kind)}:${from}`;
+    const live = this.open.get(id);
+    if (!live) return;
+    this.end(id, position);
+    const table = live.table ? { ...live.table, key: to } : null;
+    this.start(`${namespaceOf(kind)}:${to}`, { since: position, until: Infinity, definition: rewrite(live.definition), table });
+  }
+
+  private versionAt(id: string, position: number, inclusive: boolean): Version | null {
+    const versions = this.history.get(id);
+    if (!versions) return null;
+    for (let i = versions.length - 1; i >= 0; i--) {
+      const v = versions[i];
+      const started = inclusive ? v.since <= position : v.since < position;
+      const alive = inclusive ? v.until > position : v.until >= position;
+      if (started && alive) return v;
+      if (v.until < position) return null;
+    }
+    return null;
+  }
+
+  private start(id: string, version: Version): void {
+    this.end(id, version.since);
+    this.open.set(id, version);
+    const owner = version.definition.owner;
+    if (owner) {
+      const set = this.owned.get(owner);
+      if (set) set.add(id);
+      else this.owned.set(owner, new Set([id]));
+    }
+    const versions = this.history.get(id);
+    if (versions) versions.push(version);
+    else this.history.set(id, [version]);
+  }
+
+  private end(id: string, position: number): void {
+    const live = this.open.get(id);
+    if (!live) return;
+    live.until = position;
+    this.open.delete(id);
+    if (live.definition.owner) this.owned.get(live.definition.owner)?.delete(id);
+  }
+}
+
+/** Tables and views share one namespace in Postgres (as do all types); the rest are their own. */
+function namespaceOf(kind: ObjectKind): string {
+  return kind === "table" || kind === "view" || kind === "sequence" ? "relation" : kind;
+}
+
+/** Supabase's objects, then every parsed statement of the migrations in contract order. */
+export function buildSchemaModel(files: readonly LintFile[] = []): SchemaModel {
+  const model = new SchemaModel();
+  const seed = (kind: ObjectKind, key: string, table: TableState | null = null) =>
+    model.create({ kind, key, display: `${kind} ${key}`, place: null, node: null, owner: null }, SEED, "keep", table);
+  for (const schema of SUPABASE_SCHEMAS) seed("schema", schema);
+  for (const fn of SUPABASE_FUNCTIONS) seed("function", fn);
+  for (const t of SUPABASE_TABLES) {
+    const columns = new Map(t.columns.map(([name, type]) => [name, { name, type }]));
+    seed("table", t.key, { key: t.key, columns, primaryKey: t.primaryKey, unique: t.unique, columnsKnown: true });
+  }
+  for (const file of files) {
+    for (const statement of file.parsed.statements) {
+      if (!statement.node) continue;
+      const lineEnd = file.text.indexOf("\n", statement.start);
+      const firstLineEnd = lineEnd < 0 || lineEnd > statement.end ? statement.end : lineEnd;
+      const from = file.parsed.index.positionAt(statement.start);
+      const to = file.parsed.index.positionAt(firstLineEnd);
+      const place: Place = {
+        path: file.path,
+        order: file.order,
+        statement: statement.index,
+        start: statement.start,
+        end: statement.end,
+        range: { line: from.line, column: from.column, endLine: to.line, endColumn: to.column },
+      };
+      applyStatement(model, statement.node, place, positionOf(file.order, statement.index));
+    }
+  }
+  return model;
+}
+
+/** The API roles Supabase creates (for rules that check `TO <role>`). */
+export const supabaseRoles: ReadonlySet<string> = new Set(SUPABASE_ROLES);

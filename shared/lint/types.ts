@@ -75,6 +75,11 @@ export interface Report {
   readonly help?: string;
   readonly fixes?: readonly Fix[];
   readonly related?: readonly RelatedLocation[];
+  /**
+   * This finding's severity when the user has not overridden the rule's (a rule whose severity
+   * depends on context, e.g. unresolved-placeholder: info at lint time, error at apply time).
+   */
+  readonly severity?: Severity;
 }
 
 /** What every rule can see: all migrations in contract order and what is known about the deploy. */

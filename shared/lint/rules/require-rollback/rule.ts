@@ -1,7 +1,45 @@
-import type { Rule } from "../../types.ts";
+import type { ParsedStatement } from "../../../sql/index.ts";
+import type { Fix, LintFile, Rule } from "../../types.ts";
+import { type Destructive, destructiveChange } from "./destructive.ts";
 
 export const rule: Rule = {
   id: "require-rollback",
   defaultSeverity: "warning",
   summary: "a destructive change (DROP, TRUNCATE, unfiltered DELETE/UPDATE, column type change, rename) with no rollback file",
+  checkFile({ file, report }) {
+    if (file.rollback !== null) return;
+    const { statements } = file.parsed;
+    const found: Array<{ statement: ParsedStatement; change: Destructive }> = [];
+    statements.forEach((statement, i) => {
+      const change = statement.node ? destructiveChange(statement.node, statements.slice(i + 1)) : null;
+      if (change) found.push({ statement, change });
+    });
+    if (found.length === 0) return;
+    const fix: Fix = { title: `Create ${file.rollbackPath}`, createFile: { path: file.rollbackPath, text: skeleton(file, found) } };
+    for (const { statement, change } of found) {
+      const lineEnd = file.text.indexOf("\n", statement.start);
+      report({
+        at: { start: statement.start, end: lineEnd < 0 ? statement.end : Math.min(statement.end, lineEnd) },
+        message: `${change.what} is destructive, and this migration has no rollback file (${file.rollbackPath})`,
+        help: `Write ${file.rollbackPath} to undo it ("Include rollback scripts for destructive changes"); ` +
+          "the quick fix creates a skeleton with what each destructive statement needs.",
+        fixes: [fix],
+      });
+    }
+  },
 };
+
+/** The rollback skeleton: each destructive statement, last first, with its inverse or a TODO. */
+function skeleton(file: LintFile, found: ReadonlyArray<{ statement: ParsedStatement; change: Destructive }>): string {
+  const lines = [
+    `-- rollback/${file.name}`,
+    `-- Undoes ${file.name}. Skeleton written by supamigrate: replace every TODO, then test it on staging.`,
+    "-- TODO: also undo what the migration creates or changes besides the statements below, last change first.",
+  ];
+  for (const { statement, change } of [...found].reverse()) {
+    const line = file.parsed.index.positionAt(statement.start).line;
+    const text = statement.text.replace(/\s+/g, " ");
+    lines.push("", `-- line ${line}: ${text.length > 100 ? `${text.slice(0, 99)}…` : text}`, ...change.undo);
+  }
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,108 @@
+// `npm run bench:lint`: the linter's speed on a 1,000-statement file and a 1,000-file folder,
+// in-process and through the CLI, side by side with squawk on the same input in the same run.
+// Needs `npm run build` first (it runs the built CLI). Prints a table; asserts nothing.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { buildProject, lintProject, runRules } from "../shared/lint/engine.ts";
+import { rules } from "../shared/lint/registry.ts";
+import { buildSchemaModel } from "../shared/lint/schema-model.ts";
+import { createLintSession } from "../shared/lint/session.ts";
+import { loadParser, parseSql } from "../shared/sql/index.ts";
+import { generateMigration } from "./generate-sql.ts";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const CLI = join(ROOT, "bin/supamigrate.js");
+const SQUAWK = join(ROOT, "node_modules/.bin/squawk");
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function timeAsync(runs: number, f: () => Promise<unknown>): Promise<number> {
+  await f(); // warm-up (the parser's WASM loads once per process)
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await f();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+function timeCommand(runs: number, command: string, args: string[], cwd: string): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const result = spawnSync(command, args, { cwd, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, SUPAMIGRATE_URL: "" } });
+    times.push(performance.now() - t);
+    if (result.status === null || result.status > 1 && command !== SQUAWK) {
+      throw new Error(`${command} ${args.join(" ")} failed: ${result.stderr}`);
+    }
+  }
+  return median(times);
+}
+
+if (!existsSync(join(ROOT, "dist/cli.mjs"))) {
+  console.error("bench:lint needs the built CLI: run `npm run build` first");
+  process.exit(2);
+}
+const work = mkdtempSync(join(tmpdir(), "supamigrate-bench-"));
+try {
+  await loadParser();
+  const big = generateMigration(1000);
+  mkdirSync(join(work, "one"));
+  writeFileSync(join(work, "one/001_big.sql"), big);
+  mkdirSync(join(work, "many"));
+  const manyFiles: string[] = [];
+  for (let i = 1; i <= 1000; i++) {
+    const name = `${String(i).padStart(4, "0")}_generated.sql`;
+    writeFileSync(join(work, "many", name), generateMigration(8, i));
+    manyFiles.push(join("many", name));
+  }
+
+  const rows: Array<[string, string, string, string]> = [];
+  const inProcess = await timeAsync(RUNS, () => lintProject({ dir: "one", listing: [{ relativePath: "001_big.sql", text: big }] }));
+  rows.push(["lintProject, 1 file × 1,000 statements (in-process)", `${inProcess.toFixed(1)} ms`, "—", "target ≤ 40 ms"]);
+  // Where the time goes: the parse, the schema model, and each rule on the same file.
+  const project = await buildProject({ dir: "one", listing: [{ relativePath: "001_big.sql", text: big }] });
+  rows.push(["  of which: parseSql (scan + parse per statement)", `${(await timeAsync(RUNS, async () => parseSql(big))).toFixed(1)} ms`, "—", ""]);
+  rows.push(["  of which: schema model", `${(await timeAsync(RUNS, async () => buildSchemaModel(project.files))).toFixed(1)} ms`, "—", ""]);
+  const perRule: Array<[string, number]> = [];
+  for (const rule of rules) perRule.push([rule.id, await timeAsync(3, async () => runRules(project, [rule], {}))]);
+  for (const [id, ms] of perRule.sort((a, b) => b[1] - a[1]).slice(0, 4)) rows.push([`  of which: rule ${id}`, `${ms.toFixed(1)} ms`, "—", ""]);
+
+  const session = await createLintSession({ dir: "one", listing: [{ relativePath: "001_big.sql", text: big }] });
+  const lines2000 = generateMigration(400);
+  await session.update("one/001_big.sql", lines2000);
+  let edit = 0;
+  const keystroke = await timeAsync(RUNS * 3, () => {
+    const at = Math.floor(lines2000.length / 2);
+    return session.update("one/001_big.sql", `${lines2000.slice(0, at)}-- edit ${edit++}\n${lines2000.slice(at)}`);
+  });
+  rows.push([`session.update, ${lines2000.split("\n").length}-line file (in-process)`, `${keystroke.toFixed(1)} ms`, "—", "target ≤ 20 ms"]);
+
+  const cliOne = timeCommand(RUNS, process.execPath, [CLI, "lint", "--dir", "one"], work);
+  const squawkOne = timeCommand(RUNS, SQUAWK, ["one/001_big.sql"], work);
+  rows.push(["CLI vs squawk, 1 file × 1,000 statements", `${cliOne.toFixed(0)} ms`, `${squawkOne.toFixed(0)} ms`, `${(cliOne / squawkOne).toFixed(2)}× (target ≤ 0.5×)`]);
+
+  const cliStartup = timeCommand(RUNS, process.execPath, [CLI, "--version"], work);
+  rows.push(["CLI startup only (--version)", `${cliStartup.toFixed(0)} ms`, "—", ""]);
+
+  const manyRuns = Math.max(3, Math.floor(RUNS / 2));
+  const cliMany = timeCommand(manyRuns, process.execPath, [CLI, "lint", "--dir", "many"], work);
+  const squawkMany = timeCommand(manyRuns, SQUAWK, manyFiles, work);
+  rows.push(["CLI vs squawk, 1,000 files × 8 statements", `${cliMany.toFixed(0)} ms`, `${squawkMany.toFixed(0)} ms`, `${(cliMany / squawkMany).toFixed(2)}×`]);
+
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...[["case", "supamigrate", "squawk", "ratio / target"], ...rows].map((r) => r[c].length)));
+  const line = (r: readonly string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c])).join(" | ")} |`;
+  console.log(line(["case", "supamigrate", "squawk", "ratio / target"]));
+  console.log(line(widths.map((w) => "-".repeat(w))));
+  for (const row of rows) console.log(line(row));
+  console.log(`(medians of ${RUNS} runs; folder cases ${manyRuns} runs; ${process.platform} ${process.arch}, node ${process.version})`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,92 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { applyEdits } from "../../fixes.ts";
+import { lintErrors, lintOk } from "../../testing.ts";
+
+const RULE = "explicit-transaction";
+
+test("explicit-transaction: flags BEGIN and COMMIT as errors over the whole statement; the fix deletes their lines", async () => {
+  const sql = "-- wrap it\nbegin;\ncreate table if not exists t (a int);\n  COMMIT;\n";
+  const findings = await lintErrors(RULE, { "001_x.sql": sql });
+  assert.deepEqual(findings.map((f) => ({ range: f.range, severity: f.severity, message: f.message, fixes: f.fixes })), [
+    {
+      range: { line: 2, column: 1, endLine: 2, endColumn: 7 },
+      severity: "error",
+      message: "BEGIN in a migration: the file already runs inside the runner's transaction, so it starts nothing and misleads readers",
+      fixes: [{ title: "Remove BEGIN", edits: [{ range: { line: 2, column: 1, endLine: 3, endColumn: 1 }, newText: "" }] }],
+    },
+    {
+      range: { line: 4, column: 3, endLine: 4, endColumn: 10 },
+      severity: "error",
+      message: "COMMIT in a migration: it commits the runner's transaction early, so a failure after it leaves the migration half-applied and untracked",
+      fixes: [{ title: "Remove COMMIT", edits: [{ range: { line: 4, column: 1, endLine: 5, endColumn: 1 }, newText: "" }] }],
+    },
+  ]);
+  assert.equal(
+    findings[0].help,
+    "Remove it: supamigrate runs each migration in its own transaction and commits it together with its tracking row.",
+  );
+  const fixed = applyEdits(sql, findings.flatMap((f) => f.fixes![0].edits!));
+  assert.equal(fixed, "-- wrap it\ncreate table if not exists t (a int);\n");
+  await lintOk(RULE, { "001_x.sql": fixed });
+});
+
+test("explicit-transaction: every transaction statement is named as the file spells it", async () => {
+  const sql = [
+    "start transaction isolation level serializable;",
+    "savepoint s;",
+    "release savepoint s;",
+    "rollback to savepoint s;",
+    "abort;",
+    "end;",
+    "prepare transaction 'x';",
+    "commit prepared 'x';",
+    "rollback prepared 'x';",
+  ].join("\n");
+  const findings = await lintErrors(RULE, { "001_x.sql": sql });
+  assert.deepEqual(findings.map((f) => f.message.slice(0, f.message.indexOf(" in a migration"))), [
+    "START TRANSACTION",
+    "SAVEPOINT",
+    "RELEASE SAVEPOINT",
+    "ROLLBACK TO SAVEPOINT",
+    "ABORT",
+    "END",
+    "PREPARE TRANSACTION",
+    "COMMIT PREPARED",
+    "ROLLBACK PREPARED",
+  ]);
+  const fixed = applyEdits(sql, findings.flatMap((f) => f.fixes![0].edits!));
+  assert.equal(fixed, "");
+});
+
+test("explicit-transaction: a statement sharing its line loses only itself", async () => {
+  const sql = "select 1; commit; -- done\nselect 2;";
+  const [finding] = await lintErrors(RULE, { "001_x.sql": sql });
+  assert.deepEqual(finding.range, { line: 1, column: 11, endLine: 1, endColumn: 18 });
+  assert.equal(applyEdits(sql, finding.fixes![0].edits!), "select 1; -- done\nselect 2;");
+});
+
+test("explicit-transaction: BEGIN … END inside function bodies and DO blocks is not flagged", async () => {
+  await lintOk(RULE, {
+    "001_x.sql": [
+      "create or replace function f() returns int language plpgsql as $$ begin return 1; end; $$;",
+      "create or replace function g() returns int language sql begin atomic select 1; end;",
+      "do $$ begin perform 1; exception when others then null; end $$;",
+      "-- begin; commit;",
+    ].join("\n"),
+  });
+});
+
+test("explicit-transaction: silent on the seed's scripts/", async () => {
+  await lintOk(RULE, seedScripts());
+});
+
+function seedScripts(): Record<string, string> {
+  const dir = new URL("../../../../scripts/", import.meta.url);
+  const files: Record<string, string> = {};
+  for (const name of readdirSync(dir)) if (name.endsWith(".sql")) files[name] = readFileSync(new URL(name, dir), "utf8");
+  for (const name of readdirSync(new URL("rollback/", dir))) files[`rollback/${name}`] = readFileSync(new URL(`rollback/${name}`, dir), "utf8");
+  assert.ok(Object.keys(files).length >= 20);
+  return files;
+}

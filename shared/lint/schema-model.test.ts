@@ -1,0 +1,51 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { buildProject } from "./engine.ts";
+import { positionOf } from "./schema-model.ts";
+
+async function model(files: Record<string, string>) {
+  const project = await buildProject({ dir: "scripts", listing: Object.entries(files).map(([relativePath, text]) => ({ relativePath, text })) });
+  return project.schema;
+}
+
+test("schema model: Supabase's objects are there before the first migration", async () => {
+  const schema = await model({});
+  const users = schema.relationAt("auth.users", positionOf(0, 0));
+  assert.deepEqual(["id", "email", "raw_app_meta_data"].map((c) => users?.columns.get(c)?.type), ["uuid", "varchar(255)", "jsonb"]);
+  assert.deepEqual(users?.primaryKey, ["id"]);
+  assert.equal(schema.relationAt("storage.objects", 0)?.columns.get("bucket_id")?.type, "text");
+  assert.notEqual(schema.current("function", "auth.uid()"), null);
+  assert.notEqual(schema.current("schema", "extensions"), null);
+});
+
+test("schema model: column types normalize, keys are recorded, ALTER and RENAME update the table in time", async () => {
+  const schema = await model({
+    "001_a.sql": "create table if not exists t (a int, b integer, c int4, d serial, e bigint, f varchar(10)[], g numeric(5,2), " +
+      "h timestamp with time zone, primary key (a, b), unique (c));\n",
+    "002_b.sql": "alter table t add column x uuid, drop column g, alter column e type text;\nalter table t rename column x to y;\nalter table t rename to u;\n",
+  });
+  const t = schema.relationAt("public.t", positionOf(1, 0));
+  assert.deepEqual([...t!.columns.values()].map((c) => c.type), ["integer", "integer", "integer", "integer", "bigint", "varchar(10)[]", "numeric(5,2)", "timestamptz"]);
+  assert.deepEqual([t!.primaryKey, t!.unique], [["a", "b"], [["c"]]]);
+  assert.deepEqual([...schema.relationAt("public.t", positionOf(1, 1))!.columns.keys()].slice(-2), ["h", "x"]);
+  assert.equal(schema.relationAt("public.t", positionOf(1, 1))!.columns.get("e")!.type, "text");
+  assert.deepEqual([...schema.relationAt("public.t", positionOf(1, 2))!.columns.keys()].slice(-1), ["y"]);
+  assert.equal(schema.relationAt("public.t", positionOf(1, 3)), null);
+  assert.notEqual(schema.relationAt("public.u", positionOf(1, 3)), null);
+});
+
+test("schema model: DROP ends objects (a table takes its policies and triggers); definitions keep what they met", async () => {
+  const schema = await model({
+    "001_a.sql": 'create table if not exists t (id int);\ncreate policy "p" on t using (true);\ncreate or replace function f(a int) returns int language sql as $$ select 1 $$;\n',
+    "002_b.sql": "drop table if exists t;\ndrop function if exists f;\ncreate table if not exists t (id bigint);\n",
+  });
+  assert.equal(schema.current("policy", "public.t/p"), null);
+  assert.equal(schema.current("function", "public.f(integer)"), null);
+  assert.equal(schema.relationAt("public.t", positionOf(2, 0))?.columns.get("id")?.type, "bigint");
+  assert.deepEqual(schema.definitions.map((d) => [d.display, d.place?.path, d.previous?.place?.path ?? null]), [
+    ["table public.t", "scripts/001_a.sql", null],
+    ['policy "p" on public.t', "scripts/001_a.sql", null],
+    ["function public.f(integer)", "scripts/001_a.sql", null],
+    ["table public.t", "scripts/002_b.sql", null],
+  ]);
+});

@@ -1,0 +1,84 @@
+/**
+ * Names and types as the schema model compares them: relations qualified (unqualified → `public`),
+ * type names normalized so that `int`, `integer` and `int4` are one type. The parse tree's JSON is
+ * untyped at this boundary, so these helpers accept `unknown` and check shapes as they go.
+ */
+
+// deno-lint-ignore no-explicit-any
+export type Json = any;
+
+/** The string values of a libpg-query `[{ String: { sval } }, …]` list. */
+export function stringList(items: unknown): string[] {
+  if (!Array.isArray(items)) return [];
+  return items.map((item: Json) => item?.String?.sval).filter((s): s is string => typeof s === "string");
+}
+
+/** `schema.name` of a RangeVar (`{ schemaname?, relname }`); unqualified names resolve to `public`. */
+export function relationKey(rangeVar: Json): string | null {
+  if (!rangeVar || typeof rangeVar.relname !== "string") return null;
+  return `${typeof rangeVar.schemaname === "string" ? rangeVar.schemaname : "public"}.${rangeVar.relname}`;
+}
+
+/** `schema.name` of a dotted name list (`["public", "mood"]` or `["mood"]`). */
+export function qualifiedKey(names: readonly string[]): string | null {
+  if (names.length === 0) return null;
+  const name = names[names.length - 1];
+  const schema = names.length >= 2 ? names[names.length - 2] : "public";
+  return `${schema}.${name}`;
+}
+
+/** Quotes a key's parts for messages only when needed: `public.users`, `public."My Table"`. */
+export function displayKey(key: string): string {
+  return key.split(".").map((part) => (/^[a-z_][a-z0-9_$]*$/.test(part) ? part : `"${part.replace(/"/g, '""')}"`)).join(".");
+}
+
+const ALIASES: Readonly<Record<string, string>> = {
+  int: "integer", int4: "integer", integer: "integer", serial: "integer", serial4: "integer",
+  int8: "bigint", bigint: "bigint", bigserial: "bigint", serial8: "bigint",
+  int2: "smallint", smallint: "smallint", smallserial: "smallint", serial2: "smallint",
+  float8: "double precision", float4: "real", bool: "boolean", boolean: "boolean",
+  varchar: "varchar", "character varying": "varchar", bpchar: "char", char: "char", character: "char",
+  timestamptz: "timestamptz", timestamp: "timestamp", timetz: "timetz", time: "time",
+  decimal: "numeric", numeric: "numeric",
+};
+
+/**
+ * A TypeName node as one comparable string: `integer`, `uuid`, `varchar(10)`, `numeric(5,2)`,
+ * `text[]`; `pg_catalog.` is dropped and aliases collapse (`int4` = `integer`, `serial` = `integer`).
+ */
+export function normalizeType(typeName: Json): string {
+  const names = stringList(typeName?.names);
+  if (names.length === 0) return "unknown";
+  const parts = names[0] === "pg_catalog" ? names.slice(1) : names;
+  const last = parts[parts.length - 1].toLowerCase();
+  const base = parts.length === 1 ? (ALIASES[last] ?? last) : parts.join(".");
+  const mods = Array.isArray(typeName.typmods)
+    ? typeName.typmods.map((m: Json) => m?.A_Const?.ival?.ival ?? m?.A_Const?.sval?.sval ?? "").join(",")
+    : "";
+  const array = Array.isArray(typeName.arrayBounds) ? "[]".repeat(typeName.arrayBounds.length) : "";
+  return `${base}${mods && !base.startsWith("time") && !base.startsWith("interval") ? `(${mods})` : ""}${array}`;
+}
+
+/** The type without its modifiers (`varchar(10)` → `varchar`), for key compatibility. */
+export function baseType(type: string): string {
+  return type.replace(/\(.*?\)/, "");
+}
+
+/** The UTF-16 end of a (possibly qualified, possibly quoted) name that starts at `start` in `text`. */
+export function nameEnd(text: string, start: number): number {
+  let at = start;
+  for (;;) {
+    if (text[at] === '"') {
+      at++;
+      while (at < text.length && !(text[at] === '"' && text[at + 1] !== '"')) at += text[at] === '"' ? 2 : 1;
+      at = Math.min(text.length, at + 1);
+    } else {
+      const from = at;
+      while (at < text.length && /[\p{L}\p{N}_$]/u.test(text[at])) at++;
+      if (at === from) break;
+    }
+    if (text[at] !== ".") break;
+    at++;
+  }
+  return Math.max(at, start + 1);
+}
