@@ -27,6 +27,11 @@ export interface LintInput {
   readonly severities?: Readonly<Record<string, SeveritySetting>>;
   /** Rules to run (default: the registry). */
   readonly rules?: readonly Rule[];
+  /**
+   * Debug/benchmark hook: called with each phase's wall time in ms (`parse`, `schema`, `rule:<id>`,
+   * `suppressions`, `sort`). Costs nothing when absent.
+   */
+  readonly onTiming?: (phase: string, ms: number) => void;
 }
 
 export interface LintResult {
@@ -43,14 +48,23 @@ export type ProjectCache = Map<string, LintFile>;
 /** Lints a whole migrations folder: rules, then suppression comments, sorted findings. */
 export async function lintProject(input: LintInput, cache?: ProjectCache): Promise<LintResult> {
   await loadParser();
+  const timing = input.onTiming;
   const project = await buildProject(input, cache);
   const rules = input.rules ?? registeredRules;
   const severities = input.severities ?? {};
-  const raw = [...runRules(project, rules, severities), ...undecodableRollbacks(input, severities)];
+  const raw = runRules(project, rules, severities, timing);
+  raw.push(...undecodableRollbacks(input, severities));
   const active = new Set(rules.filter((r) => severities[r.id] !== "off").map((r) => r.id));
   const unusedSetting = severities[UNUSED_IGNORE] ?? "warning";
+  let t = timing ? performance.now() : 0;
   const findings = applySuppressions(raw, project.files, { knownRules: configurableRuleIds, activeRules: active, severity: unusedSetting });
-  return { files: project.files.length, findings: sortFindings(project, findings), project };
+  if (timing) {
+    timing("suppressions", performance.now() - t);
+    t = performance.now();
+  }
+  const sorted = sortFindings(project, findings);
+  timing?.("sort", performance.now() - t);
+  return { files: project.files.length, findings: sorted, project };
 }
 
 /** Parses and checksums every migration of a listing into the project the rules see. */
@@ -60,6 +74,13 @@ export async function buildProject(input: LintInput, cache?: ProjectCache): Prom
   const decodeErrors = new Map<string, string>();
   for (const item of input.listing) if (item.decodeError) decodeErrors.set(item.relativePath, item.decodeError);
   const files: LintFile[] = [];
+  const timing = input.onTiming;
+  const started = timing ? performance.now() : 0;
+  // Checksums are computed off the main thread (crypto.subtle): start them all now, so hashing overlaps parsing.
+  const checksums = folder.migrations.map((migration) => {
+    const cached = cache?.get(migration.path);
+    return cached && cached.text === migration.sql && !decodeErrors.has(migration.name) ? null : migrationChecksum(migration.sql);
+  });
   for (const [order, migration] of folder.migrations.entries()) {
     const cached = cache?.get(migration.path);
     const decodeError = decodeErrors.get(migration.name) ?? null;
@@ -67,27 +88,32 @@ export async function buildProject(input: LintInput, cache?: ProjectCache): Prom
     if (cached && cached.text === migration.sql && !decodeError) {
       file = cached.order === order && cached.rollback === migration.rollback ? cached : { ...cached, order, rollback: migration.rollback };
     } else {
+      const parsed = decodeError ? unparsed(decodeError) : reparseSql(migration.sql, cached?.parsed ?? null);
       file = {
         path: migration.path,
         name: migration.name,
         text: migration.sql,
-        parsed: decodeError ? unparsed(decodeError) : reparseSql(migration.sql, cached?.parsed ?? null),
+        parsed,
         rollback: migration.rollback,
         rollbackPath: rollbackPathFor(migration.path),
         order,
-        checksum: await migrationChecksum(migration.sql),
+        checksum: await (checksums[order] ?? migrationChecksum(migration.sql)),
       };
     }
     cache?.set(file.path, file);
     files.push(file);
   }
+  const parsed = timing ? performance.now() : 0;
+  timing?.("parse", parsed - started);
+  const schema = buildSchemaModel(files);
+  timing?.("schema", performance.now() - parsed);
   return {
     dir: input.dir,
     files,
     invalidNames: folder.invalidNames,
     deployed: input.deployed ?? null,
     placeholders: input.placeholders ?? null,
-    schema: buildSchemaModel(files),
+    schema,
   };
 }
 
@@ -117,23 +143,72 @@ export function runRules(
   project: LintProject,
   rules: readonly Rule[],
   severities: Readonly<Record<string, SeveritySetting>>,
+  onTiming?: (phase: string, ms: number) => void,
 ): Finding[] {
   const findings: Finding[] = [];
-  const indexOf = new Map(project.files.map((f) => [f.path, f.parsed.index]));
+  let indexOf: Map<string, TextIndex> | null = null;
   for (const rule of rules) {
     const override = severities[rule.id];
     if (override === "off") continue;
+    const started = onTiming ? performance.now() : 0;
     const emit = (path: string, index: TextIndex | undefined, report: Report) =>
       findings.push(toFinding(rule.id, override ?? report.severity ?? rule.defaultSeverity, path, index, report));
-    for (const file of project.files) {
-      if (!rule.checkFile) break;
-      guard(rule, file.path, emit, () => rule.checkFile!({ file, project, report: (r) => emit(file.path, file.parsed.index, r) }));
+    if (rule.checkFile) {
+      for (const file of project.files) {
+        if (rule.fileLocal) {
+          for (const report of fileReports(rule, file, project, emit)) emit(file.path, file.parsed.index, report);
+        } else {
+          guard(rule, file.path, emit, () => rule.checkFile!({ file, project, report: (r) => emit(file.path, file.parsed.index, r) }));
+        }
+      }
     }
     if (rule.checkProject) {
-      guard(rule, project.dir, emit, () => rule.checkProject!({ project, report: (path, r) => emit(path, indexOf.get(path), r) }));
+      indexOf ??= new Map(project.files.map((f) => [f.path, f.parsed.index]));
+      const indexes = indexOf;
+      guard(rule, project.dir, emit, () => rule.checkProject!({ project, report: (path, r) => emit(path, indexes.get(path), r) }));
     }
+    onTiming?.(`rule:${rule.id}`, performance.now() - started);
   }
   return sortFindings(project, findings);
+}
+
+/** A file-local rule's reports on one file, and what they depended on. */
+interface CachedReports {
+  readonly text: string;
+  readonly name: string;
+  readonly rollback: string | null;
+  readonly rollbackPath: string;
+  readonly reports: readonly Report[];
+}
+
+/** Reports of file-local rules by parse (reused while the file's text is unchanged) and rule. */
+const localReports = new WeakMap<ParsedSql, Map<Rule, CachedReports>>();
+
+/**
+ * A file-local rule's reports on a file: from the cache when the file is unchanged, else by running it
+ * (a crash becomes an internal-error finding, emitted directly and not cached).
+ */
+function fileReports(
+  rule: Rule,
+  file: LintFile,
+  project: LintProject,
+  emit: (path: string, index: TextIndex | undefined, report: Report) => void,
+): readonly Report[] {
+  let byRule = localReports.get(file.parsed);
+  const cached = byRule?.get(rule);
+  if (cached && cached.text === file.text && cached.name === file.name && cached.rollback === file.rollback && cached.rollbackPath === file.rollbackPath) {
+    return cached.reports;
+  }
+  const reports: Report[] = [];
+  let crashed = false;
+  guard(rule, file.path, (path, index, report) => {
+    crashed = true;
+    emit(path, index, report);
+  }, () => rule.checkFile!({ file, project, report: (r) => reports.push(r) }));
+  if (crashed) return reports;
+  if (!byRule) localReports.set(file.parsed, byRule = new Map());
+  byRule.set(rule, { text: file.text, name: file.name, rollback: file.rollback, rollbackPath: file.rollbackPath, reports });
+  return reports;
 }
 
 /** Sorts findings by file (contract order, a rollback after its migration, then other paths), line, column, rule. */
@@ -141,8 +216,8 @@ export function sortFindings(project: LintProject, findings: Finding[]): Finding
   const fileOrder = new Map<string, number>();
   project.files.forEach((f, i) => fileOrder.set(f.path, i).set(f.rollbackPath, i + 0.5));
   return findings.sort((a, b) =>
-    (fileOrder.get(a.file) ?? -1) - (fileOrder.get(b.file) ?? -1) || a.file.localeCompare(b.file) ||
-    a.range.line - b.range.line || a.range.column - b.range.column || a.rule.localeCompare(b.rule)
+    (fileOrder.get(a.file) ?? -1) - (fileOrder.get(b.file) ?? -1) || (a.file === b.file ? 0 : a.file.localeCompare(b.file)) ||
+    a.range.line - b.range.line || a.range.column - b.range.column || (a.rule === b.rule ? 0 : a.rule.localeCompare(b.rule))
   );
 }
 

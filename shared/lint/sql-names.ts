@@ -6,6 +6,7 @@
  */
 import { scanTokens } from "../sql/parser.ts";
 import { TextIndex } from "../sql/positions.ts";
+import { TextCache } from "./text-cache.ts";
 
 /** A libpg-query node: `{ Kind: { ...fields } }`. */
 export type AstNode = Record<string, unknown>;
@@ -285,8 +286,17 @@ export interface SqlToken {
   readonly name: boolean;
 }
 
-/** The tokens of a statement's text (needs `loadParser()`); [] when it cannot be scanned. */
-export function sqlTokens(text: string): SqlToken[] {
+const tokenCache = new TextCache<readonly SqlToken[]>(4096);
+
+/**
+ * The tokens of a statement's text (needs `loadParser()`); [] when it cannot be scanned. Cached by
+ * text (the scanner is a WASM call plus JSON), so the result is shared: do not modify it.
+ */
+export function sqlTokens(text: string): readonly SqlToken[] {
+  return tokenCache.get(text, scanSqlTokens);
+}
+
+function scanSqlTokens(text: string): SqlToken[] {
   const scanned = scanTokens(text);
   if ("error" in scanned) return [];
   const index = new TextIndex(text);
@@ -304,6 +314,22 @@ export function sqlTokens(text: string): SqlToken[] {
         name: t.tokenName === "IDENT" || (t.keywordKind > 0 && t.keywordKind < 4),
       };
     });
+}
+
+/**
+ * The tokens of a statement's head: its text up to the first `(` at or after UTF-16 offset `from` (a
+ * CREATE's keywords and name come before its column list or USING clause). Scanning only the head is
+ * much cheaper than the whole statement; the tokens are those of `sqlTokens(text)` before that `(`.
+ * All of `sqlTokens(text)` when there is no such `(`, or the head does not scan on its own (the `(` is
+ * inside a quoted name or a comment) or holds a line comment.
+ */
+export function headTokens(text: string, from: number): readonly SqlToken[] {
+  const paren = from >= 0 ? text.indexOf("(", from) : -1;
+  if (paren <= 0) return sqlTokens(text);
+  const head = text.slice(0, paren);
+  if (head.includes("--")) return sqlTokens(text);
+  const tokens = sqlTokens(head);
+  return tokens.length > 0 ? tokens : sqlTokens(text);
 }
 
 /** Where an object's name sits after the keyword that introduces it (`table`, `index`, `policy`…). */
@@ -333,7 +359,15 @@ export function nameAfterKeyword(tokens: readonly SqlToken[], keywords: readonly
   return { keyword, beforeName, name: { first: at + 1, last } };
 }
 
+const keywordCache = new TextCache<boolean>(4096);
+
 function isNonUnreservedKeyword(word: string): boolean {
+  // PostgreSQL's keywords are letters and underscores only: a name with a digit or `$` is none.
+  if (/[0-9$]/.test(word)) return false;
+  return keywordCache.get(word, scanKeyword);
+}
+
+function scanKeyword(word: string): boolean {
   const tokens = scanTokens(word);
   // Without the scanner's answer, quoting is the safe choice: a quoted identifier always reads back.
   if ("error" in tokens || tokens.length !== 1) return true;

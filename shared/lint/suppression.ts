@@ -79,7 +79,11 @@ export interface SuppressionOptions {
 /** Drops suppressed findings and adds one `unused-ignore` finding per ignore that silenced nothing. */
 export function applySuppressions(findings: readonly Finding[], files: readonly LintFile[], options: SuppressionOptions): Finding[] {
   const byPath = new Map<string, Finding[]>();
-  for (const f of findings) byPath.set(f.file, [...(byPath.get(f.file) ?? []), f]);
+  for (const f of findings) {
+    const list = byPath.get(f.file);
+    if (list) list.push(f);
+    else byPath.set(f.file, [f]);
+  }
   const suppressed = new Set<Finding>();
   const extra: Finding[] = [];
   for (const file of files) {

@@ -118,6 +118,11 @@ export interface Rule {
   readonly summary: string;
   /** Checks one migration (called for every file; must not depend on call order). */
   checkFile?(context: FileContext): void;
+  /**
+   * True when `checkFile` reads only its file (text, parse, name, rollback), never `project`: the
+   * engine then reuses its reports while the file is unchanged (the editor re-lints on every keystroke).
+   */
+  readonly fileLocal?: boolean;
   /** Checks the project as a whole (cross-file rules, files that are not migrations). */
   checkProject?(context: ProjectContext): void;
 }

@@ -89,3 +89,53 @@ test("TextIndex converts bytes, code units and line/column both ways", () => {
   assert.deepEqual(index.positionAt(5), { line: 2, column: 1 });
   assert.equal(index.offsetAt({ line: 2, column: 1 }), 5);
 });
+
+test("parsing a file in one parser call gives exactly the per-statement parse: spans, trees, locations, errors", async () => {
+  const { parseSpan, splitStatements } = await import("./index.ts");
+  const { readdirSync, readFileSync } = await import("node:fs");
+  const texts = [
+    "-- c\nselect 1;\n/* x */ ;; select 2 /* y */ ;\n-- z\nselect 3 -- tail\n",
+    ";\nselect 1",
+    "select 1;  ",
+    "select 'é📚', 1 ; select  2 -- x",
+    "create table t (role text check (role in ('user', 'admin')), n int default 0);\ninsert into t values ('x', 1), ('y', 2);",
+    "select 1;\nselect (;\nselect 2; selec 3; select 4;\ncreate table if not exists x (a int check (a in (1, 2)));",
+    "create table x (a int",
+    "select 1; select '",
+    "create function g() returns int begin atomic select 1; end; select 2;",
+    "do $$ begin perform 1; end $$;\n/* a /* nested */ comment */ select /* in */ 2;",
+    "",
+    "  \n-- only a comment",
+  ];
+  const dir = new URL("../../scripts/", import.meta.url);
+  for (const name of readdirSync(dir)) if (name.endsWith(".sql")) texts.push(readFileSync(new URL(name, dir), "utf8"));
+  for (const text of texts) {
+    const index = new TextIndex(text);
+    const perStatement = splitStatements(index).map((span) => parseSpan(index, span));
+    assert.deepEqual(parseSql(text).statements, perStatement, text.slice(0, 60));
+  }
+});
+
+test("a file big enough to be parsed in pieces gives exactly the per-statement parse, whatever crosses a piece's end", async () => {
+  const { parseSpan, splitStatements } = await import("./index.ts");
+  const pieces = [
+    "create table if not exists public.t (id int, note text default 'a;\nb');\n",
+    "select 'x;\n';\n",
+    "/* c;\n */ select 1;\n",
+    "do $$ begin perform 1;\n end $$;\n",
+    "-- note;\nselect \"odd;\nname\" from t;\n",
+    "insert into t values (1, 'é📚');\n",
+  ];
+  const parts: string[] = [];
+  for (let i = 0, size = 0; size < 700_000; i++) {
+    parts.push(pieces[i % pieces.length]);
+    size += parts[parts.length - 1].length;
+  }
+  for (const text of [parts.join(""), `${parts.join("")}select 2 -- no semicolon`]) {
+    const index = new TextIndex(text);
+    const perStatement = splitStatements(index).map((span) => parseSpan(index, span));
+    const parsed = parseSql(text);
+    assert.equal(parsed.statements.length, perStatement.length);
+    assert.equal(JSON.stringify(parsed.statements), JSON.stringify(perStatement));
+  }
+});

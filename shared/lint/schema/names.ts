@@ -27,8 +27,11 @@ export function qualifiedKey(names: readonly string[]): string | null {
   return `${schema}.${name}`;
 }
 
+const PLAIN_KEY = /^[a-z_][a-z0-9_$]*(?:\.[a-z_][a-z0-9_$]*)*$/;
+
 /** Quotes a key's parts for messages only when needed: `public.users`, `public."My Table"`. */
 export function displayKey(key: string): string {
+  if (PLAIN_KEY.test(key)) return key;
   return key.split(".").map((part) => (/^[a-z_][a-z0-9_$]*$/.test(part) ? part : `"${part.replace(/"/g, '""')}"`)).join(".");
 }
 

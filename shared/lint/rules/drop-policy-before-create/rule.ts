@@ -1,10 +1,11 @@
 import { insertLineBefore, keywordCase } from "../../fixes.ts";
-import { formatQualified, nameAfterKeyword, nameList, nodeFields, qualifiedName, relationName, relationSql, sqlTokens } from "../../sql-names.ts";
+import { formatQualified, headTokens, nameAfterKeyword, nameList, nodeFields, qualifiedName, relationName, relationSql } from "../../sql-names.ts";
 import type { Rule } from "../../types.ts";
 
 export const rule: Rule = {
   id: "drop-policy-before-create",
   defaultSeverity: "warning",
+  fileLocal: true,
   summary: "CREATE POLICY not preceded by DROP POLICY IF EXISTS for the same policy and table",
   checkFile({ file, report }) {
     const { index } = file.parsed;
@@ -24,7 +25,7 @@ export const rule: Rule = {
       const name = String(create.policy_name);
       if (dropped.has(`${formatQualified(relationName(create.table))}:${name}`)) continue;
 
-      const tokens = sqlTokens(statement.text);
+      const tokens = headTokens(statement.text, 0);
       const site = nameAfterKeyword(tokens, ["policy"]);
       const end = site?.name ? tokens[site.name.last].end : statement.text.length;
       const quoted = `"${name.replaceAll('"', '""')}"`;

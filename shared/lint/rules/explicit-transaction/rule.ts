@@ -19,6 +19,7 @@ const EFFECTS: Record<string, { readonly label?: string; readonly effect: string
 export const rule: Rule = {
   id: "explicit-transaction",
   defaultSeverity: "error",
+  fileLocal: true,
   summary: "BEGIN/COMMIT/ROLLBACK inside a migration: the runner owns the transaction",
   checkFile({ file, report }) {
     for (const statement of file.parsed.statements) {

@@ -4,6 +4,7 @@ import type { Rule } from "../../types.ts";
 export const rule: Rule = {
   id: "non-transactional-statement",
   defaultSeverity: "error",
+  fileLocal: true,
   summary: "a statement that cannot run in a transaction (CREATE INDEX CONCURRENTLY, VACUUM, ALTER SYSTEM…) mixed with other statements",
   checkFile({ file, report }) {
     const { statements } = file.parsed;

@@ -3,9 +3,10 @@
  * when it runs under an existence check (`if not exists (select … from pg_type …)`) or inside a
  * block that catches `duplicate_object` (or another `duplicate_*` condition, or `others`).
  */
-import { type ParsedStatement, offsetOfLocation, type TextIndex } from "../../../sql/index.ts";
-import { parsePlpgsqlText, parseStatementText } from "../../../sql/parser.ts";
+import { type ParsedStatement, parseSpans, type StatementSpan, TextIndex } from "../../../sql/index.ts";
+import { parsePlpgsqlText } from "../../../sql/parser.ts";
 import { type AstNode, nodeFields } from "../../sql-names.ts";
+import { TextCache } from "../../text-cache.ts";
 
 export interface InnerStatement {
   readonly node: AstNode;
@@ -20,27 +21,114 @@ export interface InnerStatement {
 /** An IF condition that checks whether something exists (a catalog look-up, EXISTS, to_regclass…). */
 const EXISTENCE_CHECK = /\bexists\b|\bpg_\w+|\binformation_schema\b|\bto_reg\w+\s*\(/i;
 
+/** An inner statement with its place relative to the DO statement's own text. */
+interface LocalStatement {
+  readonly node: AstNode;
+  readonly text: string;
+  /** UTF-16 offset into the DO statement's text, or null when not verbatim. */
+  readonly offset: number | null;
+  readonly guarded: boolean;
+}
+
+/**
+ * DO blocks by statement text: the PL/pgSQL parse and the parse of every inner statement depend on
+ * the text alone, so an unchanged DO block (the editor re-lints on every keystroke) costs a look-up.
+ */
+const analyzed = new TextCache<readonly LocalStatement[]>(2048);
+
 /** The statements of a top-level DO block, in order; [] for any other statement or language. */
-export function doBlockStatements(index: TextIndex, statement: ParsedStatement): InnerStatement[] {
+export function doBlockStatements(_index: TextIndex, statement: ParsedStatement): InnerStatement[] {
+  if (!nodeFields(statement.node, "DoStmt")) return [];
+  const local = analyzed.get(statement.text, () => analyze(statement));
+  return local.map((s) => ({ node: s.node, text: s.text, start: s.offset === null ? null : statement.start + s.offset, guarded: s.guarded }));
+}
+
+/**
+ * Analyzes a file's DO blocks ahead of `doBlockStatements`, in two parser calls instead of two or more
+ * per block: one PL/pgSQL parse of all the blocks not yet cached, one parse of all their inner
+ * statements. Each block's result equals analyzing it alone (when the joint parse fails or does not
+ * line up, nothing is cached here and each block is analyzed on its own, as before).
+ */
+export function prepareDoBlocks(statements: readonly ParsedStatement[]): void {
+  const pending: ParsedStatement[] = [];
+  const seen = new Set<string>();
+  for (const statement of statements) {
+    if (!plpgsqlBody(statement) || seen.has(statement.text) || analyzed.has(statement.text)) continue;
+    seen.add(statement.text);
+    pending.push(statement);
+  }
+  if (pending.length < 2) return;
+  const parsed = parsePlpgsqlText(pending.map((s) => s.text).join("\n"));
+  if (!("functions" in parsed)) return;
+  const functions = (parsed.functions as { plpgsql_funcs?: unknown } | null)?.plpgsql_funcs;
+  if (!Array.isArray(functions) || functions.length !== pending.length) return;
+  const visits = pending.map((_, i) => collect({ plpgsql_funcs: [functions[i]] }));
+  const nodes = parseQueries(visits.flat().map((v) => v.query));
+  let next = 0;
+  pending.forEach((statement, i) => {
+    analyzed.set(statement.text, locals(statement, plpgsqlBody(statement)!, visits[i], nodes.slice(next, next + visits[i].length)));
+    next += visits[i].length;
+  });
+}
+
+/** The `as` argument of a PL/pgSQL DO statement, or null for another statement or language. */
+function plpgsqlBody(statement: ParsedStatement): AstNode | null {
   const doStmt = nodeFields(statement.node, "DoStmt");
-  if (!doStmt || !Array.isArray(doStmt.args)) return [];
+  if (!doStmt || !Array.isArray(doStmt.args)) return null;
   const args = doStmt.args.map((arg) => nodeFields(arg, "DefElem") ?? {});
   const language = args.find((a) => a.defname === "language");
-  if (language && nodeFields(language.arg, "String")?.sval !== "plpgsql") return [];
-  const body = args.find((a) => a.defname === "as");
-  const parsed = parsePlpgsqlText(statement.text);
-  if (!body || !("functions" in parsed)) return [];
+  if (language && nodeFields(language.arg, "String")?.sval !== "plpgsql") return null;
+  return args.find((a) => a.defname === "as") ?? null;
+}
 
-  const bodyStart = dollarBodyStart(index.text, offsetOfLocation(index, statement, Number(body.location)));
-  const found: InnerStatement[] = [];
-  walk(parsed.functions, false, (query, lineno, guarded) => {
-    const result = parseStatementText(query);
-    const node = "stmts" in result ? (result.stmts[0] as { stmt?: AstNode } | undefined)?.stmt : undefined;
+function analyze(statement: ParsedStatement): LocalStatement[] {
+  const body = plpgsqlBody(statement);
+  if (!body) return [];
+  const parsed = parsePlpgsqlText(statement.text);
+  if (!("functions" in parsed)) return [];
+  const visits = collect(parsed.functions);
+  return locals(statement, body, visits, parseQueries(visits.map((v) => v.query)));
+}
+
+interface Visited {
+  readonly query: string;
+  readonly lineno: number;
+  readonly guarded: boolean;
+}
+
+function collect(functions: unknown): Visited[] {
+  const visits: Visited[] = [];
+  walk(functions, false, (query, lineno, guarded) => visits.push({ query, lineno, guarded }));
+  return visits;
+}
+
+function locals(statement: ParsedStatement, body: AstNode, visits: readonly Visited[], nodes: ReadonlyArray<AstNode | null>): LocalStatement[] {
+  const text = statement.text;
+  const bodyStart = dollarBodyStart(text, new TextIndex(text).offsetOfByte(Math.max(0, Number(body.location))));
+  const found: LocalStatement[] = [];
+  visits.forEach(({ query, lineno, guarded }, i) => {
+    const node = nodes[i];
     if (!node) return;
-    const start = bodyStart === null ? null : locate(index.text, bodyStart, statement.end, lineno, query);
-    found.push({ node, text: query, start, guarded });
+    const offset = bodyStart === null ? null : locate(text, bodyStart, text.length, lineno, query);
+    found.push({ node, text: query, offset, guarded });
   });
   return found;
+}
+
+/** Each query's parse tree (null when it does not parse), in as few parser calls as the queries allow. */
+function parseQueries(queries: readonly string[]): Array<AstNode | null> {
+  if (queries.length === 0) return [];
+  // One text, a query per line group: `\n;\n` ends a query even after a trailing line comment.
+  const spans: StatementSpan[] = [];
+  let text = "";
+  for (const query of queries) {
+    if (text) text += "\n;\n";
+    spans.push({ index: spans.length, start: text.length, end: text.length + query.length, gapStart: text.length, startByte: 0, unscannable: false });
+    text += query;
+  }
+  const index = new TextIndex(text);
+  const located = spans.map((span) => ({ ...span, startByte: index.byteOfOffset(span.start) }));
+  return parseSpans(index, located).map((s) => s.node);
 }
 
 type Visit = (query: string, lineno: number, guarded: boolean) => void;

@@ -2,12 +2,13 @@ import { TextIndex } from "../../../sql/index.ts";
 import { insertAt, insertLineBefore, keywordCase } from "../../fixes.ts";
 import { type AstNode, nameAfterKeyword, type SqlToken, sqlTokens } from "../../sql-names.ts";
 import type { Fix, Report, Rule } from "../../types.ts";
-import { doBlockStatements } from "./do-block.ts";
+import { doBlockStatements, prepareDoBlocks } from "./do-block.ts";
 import { createTargets, droppedKeys, type Target } from "./targets.ts";
 
 export const rule: Rule = {
   id: "require-if-not-exists",
   defaultSeverity: "warning",
+  fileLocal: true,
   summary: "CREATE without IF NOT EXISTS / OR REPLACE / a guard, which fails with \"already exists\" when run twice",
   checkFile({ file, report }) {
     const { index } = file.parsed;
@@ -23,6 +24,7 @@ export const rule: Rule = {
       }
       for (const key of droppedKeys(site.node)) dropped.add(key);
     };
+    prepareDoBlocks(file.parsed.statements);
     for (const statement of file.parsed.statements) {
       if (!statement.node) continue;
       check({ node: statement.node, text: statement.text, start: statement.start, located: true, nested: false }, false);

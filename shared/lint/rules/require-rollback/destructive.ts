@@ -2,10 +2,8 @@
  * Which statements destroy something a rollback would have to restore, and what undoing each takes:
  * SQL when the inverse is mechanical (a rename), otherwise a TODO for the author.
  */
-import type { ParsedStatement } from "../../../sql/index.ts";
 import {
   type AstNode,
-  createdObjectKeys,
   droppedObjects,
   formatQualified,
   nodeFields,
@@ -26,12 +24,14 @@ const REDEFINABLE = new Set(["policy", "trigger", "function", "view", "index"]);
 
 const RESTORE_ROWS = "-- TODO: restore the rows from the pre-deployment backup.";
 
-/** The destructive change a statement makes, or null; `later` are the statements after it in the file. */
-export function destructiveChange(node: AstNode, later: readonly ParsedStatement[]): Destructive | null {
+/**
+ * The destructive change a statement makes, or null; `recreatedLater(key)` says whether a statement
+ * after it in the file creates the object `key` (as `createdObjectKeys` names it).
+ */
+export function destructiveChange(node: AstNode, recreatedLater: (key: string) => boolean): Destructive | null {
   const drop = droppedObjects(node);
   if (drop) {
-    const recreated = new Set(later.flatMap((s) => createdObjectKeys(s.node)));
-    if (drop.ifExists && REDEFINABLE.has(drop.kind) && drop.keys.length > 0 && drop.keys.every((k) => recreated.has(k))) return null;
+    if (drop.ifExists && REDEFINABLE.has(drop.kind) && drop.keys.length > 0 && drop.keys.every(recreatedLater)) return null;
     const kind = String(nodeFields(node, "DropStmt")!.removeType).replace(/^OBJECT_/, "").replace("MATVIEW", "MATERIALIZED_VIEW").replaceAll("_", " ");
     const names = drop.names.join(", ");
     const holdsRows = ["table", "foreign table", "materialized view", "schema", "sequence"].includes(drop.kind);

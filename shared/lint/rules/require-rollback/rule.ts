@@ -1,17 +1,25 @@
 import type { ParsedStatement } from "../../../sql/index.ts";
+import { createdObjectKeys } from "../../sql-names.ts";
 import type { Fix, LintFile, Rule } from "../../types.ts";
 import { type Destructive, destructiveChange } from "./destructive.ts";
 
 export const rule: Rule = {
   id: "require-rollback",
   defaultSeverity: "warning",
+  fileLocal: true,
   summary: "a destructive change (DROP, TRUNCATE, unfiltered DELETE/UPDATE, column type change, rename) with no rollback file",
   checkFile({ file, report }) {
     if (file.rollback !== null) return;
     const { statements } = file.parsed;
     const found: Array<{ statement: ParsedStatement; change: Destructive }> = [];
+    // Object key → index of the last statement in the file that creates it (built once, on first need).
+    let lastCreate: Map<string, number> | null = null;
     statements.forEach((statement, i) => {
-      const change = statement.node ? destructiveChange(statement.node, statements.slice(i + 1)) : null;
+      if (!statement.node) return;
+      const change = destructiveChange(statement.node, (key) => {
+        lastCreate ??= lastCreates(statements);
+        return (lastCreate.get(key) ?? -1) > i;
+      });
       if (change) found.push({ statement, change });
     });
     if (found.length === 0) return;
@@ -28,6 +36,14 @@ export const rule: Rule = {
     }
   },
 };
+
+function lastCreates(statements: readonly ParsedStatement[]): Map<string, number> {
+  const last = new Map<string, number>();
+  statements.forEach((s, i) => {
+    for (const key of createdObjectKeys(s.node)) last.set(key, i);
+  });
+  return last;
+}
 
 /** The rollback skeleton: each destructive statement, last first, with its inverse or a TODO. */
 function skeleton(file: LintFile, found: ReadonlyArray<{ statement: ParsedStatement; change: Destructive }>): string {

@@ -2,6 +2,7 @@ import { insertLineAfter, keywordCase } from "../../fixes.ts";
 import {
   type AstNode,
   formatQualified,
+  headTokens,
   isTemporary,
   nameAfterKeyword,
   nodeFields,
@@ -9,10 +10,9 @@ import {
   type QualifiedName,
   relationName,
   relationSql,
-  sameRelation,
-  sqlTokens,
 } from "../../sql-names.ts";
-import type { LintFile, Rule } from "../../types.ts";
+import { TextIndex } from "../../../sql/index.ts";
+import type { LintFile, LintProject, Rule } from "../../types.ts";
 
 /** Schemas the Supabase Data API exposes by default. */
 const EXPOSED_SCHEMAS = new Set(["public"]);
@@ -24,13 +24,13 @@ export const rule: Rule = {
   checkFile({ file, project, report }) {
     const { index } = file.parsed;
     // This file and every later one may enable RLS (or drop the table again).
-    const scope = project.files.filter((f) => f === file || f.order > file.order);
+    const lastSecured = securedTables(project);
     for (const statement of file.parsed.statements) {
       const created = createdTable(statement.node);
       if (!created || !EXPOSED_SCHEMAS.has(created.name.schema)) continue;
-      if (scope.some((f) => securesTable(f, created.name))) continue;
+      if ((lastSecured.get(tableKey(created.name)) ?? -1) >= file.order) continue;
 
-      const tokens = sqlTokens(statement.text);
+      const tokens = headTokens(statement.text, created.offset === null ? -1 : textOffset(statement.text, created.offset));
       const site = nameAfterKeyword(tokens, ["table"]);
       const end = site?.name ? tokens[site.name.last].end : statement.text.length;
       const kw = keywordCase(statement.text);
@@ -47,26 +47,59 @@ export const rule: Rule = {
   },
 };
 
-/** The table a statement creates (CREATE TABLE, CREATE TABLE AS), with its name as written. */
-function createdTable(node: AstNode | null): { name: QualifiedName; sql: string } | null {
+/** UTF-16 offset in a statement's text of a parse-tree location (UTF-8 bytes). */
+function textOffset(text: string, byte: number): number {
+  // deno-lint-ignore no-control-regex
+  return /^[\u0000-\u007f]*$/.test(text) ? byte : new TextIndex(text).offsetOfByte(byte);
+}
+
+/** The table a statement creates (CREATE TABLE, CREATE TABLE AS), with its name as written and its location. */
+function createdTable(node: AstNode | null): { name: QualifiedName; sql: string; offset: number | null } | null {
   const create = nodeFields(node, "CreateStmt");
   const asSelect = nodeFields(node, "CreateTableAsStmt");
   const relation = create ? create.relation : asSelect?.objtype === "OBJECT_TABLE" ? (asSelect.into as AstNode | undefined)?.rel : null;
   if (!relation || isTemporary(relation)) return null;
-  return { name: relationName(relation), sql: relationSql(relation) };
+  const location = (nodeFields(relation, "RangeVar") ?? relation as AstNode).location;
+  return { name: relationName(relation), sql: relationSql(relation), offset: typeof location === "number" ? location : null };
 }
 
-/** True when the file enables RLS on the table, or drops it. */
-function securesTable(file: LintFile, table: QualifiedName): boolean {
-  return file.parsed.statements.some(({ node }) => {
+function tableKey(name: QualifiedName): string {
+  return `${name.schema}\u0000${name.name}`;
+}
+
+/** Per project (computed once per lint run): table → the last file order that enables RLS on it or drops it. */
+const projectIndex = new WeakMap<LintProject, Map<string, number>>();
+/** Per parsed file (reused while its text is unchanged): the tables it enables RLS on or drops. */
+const fileIndex = new WeakMap<object, ReadonlySet<string>>();
+
+function securedTables(project: LintProject): Map<string, number> {
+  let index = projectIndex.get(project);
+  if (index) return index;
+  index = new Map();
+  for (const file of project.files) {
+    for (const key of securedIn(file)) if ((index.get(key) ?? -1) < file.order) index.set(key, file.order);
+  }
+  projectIndex.set(project, index);
+  return index;
+}
+
+/** The tables a file enables RLS on, or drops. */
+function securedIn(file: LintFile): ReadonlySet<string> {
+  let keys = fileIndex.get(file.parsed);
+  if (keys) return keys;
+  const found = new Set<string>();
+  for (const { node } of file.parsed.statements) {
     const alter = nodeFields(node, "AlterTableStmt");
-    if (alter && sameRelation(relationName(alter.relation), table) && Array.isArray(alter.cmds)) {
-      return alter.cmds.some((cmd) => nodeFields(cmd, "AlterTableCmd")?.subtype === "AT_EnableRowSecurity");
+    if (alter && Array.isArray(alter.cmds)) {
+      if (alter.cmds.some((cmd) => nodeFields(cmd, "AlterTableCmd")?.subtype === "AT_EnableRowSecurity")) found.add(tableKey(relationName(alter.relation)));
+      continue;
     }
     const drop = nodeFields(node, "DropStmt");
     if (drop?.removeType === "OBJECT_TABLE" && Array.isArray(drop.objects)) {
-      return drop.objects.some((o) => sameRelation(qualifiedName(o), table));
+      for (const o of drop.objects) found.add(tableKey(qualifiedName(o)));
     }
-    return false;
-  });
+  }
+  keys = found;
+  fileIndex.set(file.parsed, keys);
+  return keys;
 }

@@ -6,6 +6,7 @@ import type { Rule } from "../../types.ts";
 export const rule: Rule = {
   id: "security-definer-search-path",
   defaultSeverity: "warning",
+  fileLocal: true,
   summary: "a SECURITY DEFINER function without a pinned search_path",
   checkFile({ file, report }) {
     const { index, statements } = file.parsed;

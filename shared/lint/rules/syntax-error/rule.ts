@@ -3,6 +3,7 @@ import type { Rule } from "../../types.ts";
 export const rule: Rule = {
   id: "syntax-error",
   defaultSeverity: "error",
+  fileLocal: true,
   summary: "what the PostgreSQL parser rejects, at its exact position",
   checkFile({ file, report }) {
     for (const error of file.parsed.errors) {
