@@ -1,10 +1,19 @@
 // Builds the runnable artifacts with esbuild: the CLI bundle (dist/cli.mjs). Later steps add the
 // function bundle and the extension. Usage: node build.mjs
+import { rmSync } from "node:fs";
 import { build } from "esbuild";
 
+rmSync("dist/chunks", { recursive: true, force: true }); // chunk names carry content hashes: drop the old ones
+
 await build({
-  entryPoints: ["cli/main.ts"],
-  outfile: "dist/cli.mjs",
+  // Code splitting keeps `await import(…)` lazy in the bundle: without it esbuild hoists every external
+  // import (PGlite for serve, libpg-query for lint/--db-url) to the top, and `--version` or `apply --url`
+  // would load them all (~0.2 s). dist/cli.mjs stays the entry; lazily loaded parts go to dist/chunks/.
+  entryPoints: { cli: "cli/main.ts" },
+  outdir: "dist",
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+  outExtension: { ".js": ".mjs" },
   bundle: true,
   platform: "node",
   format: "esm",
@@ -27,7 +36,7 @@ const FUNCTION_DIR = "supabase/functions/supamigrate";
   const npmExternal = {
     name: "npm-external",
     setup(b) {
-      b.onResolve({ filter: /^postgres$/ }, (args) => ({ path: imports[args.path], external: true }));
+      b.onResolve({ filter: /^(postgres|jose)$/ }, (args) => ({ path: imports[args.path], external: true }));
     },
   };
   mkdirSync(`${FUNCTION_DIR}/dist`, { recursive: true });

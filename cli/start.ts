@@ -1,22 +1,76 @@
-// `npm start` until the function exists: parse every migration in scripts/ and print the run order
-// with checksums.
-import { readMigrationFolder } from "./read-folder.ts";
-import { migrationChecksum } from "../shared/migrations/index.ts";
-import { loadParser, parseSql } from "../shared/sql/index.ts";
+/**
+ * `npm start`: the whole loop on this machine, with nothing to set up. Starts the function on the
+ * embedded database (.supamigrate/pglite/), lints scripts/ (warnings are shown, errors stop it),
+ * applies scripts/ through the function, prints the status table and stops the function. A second
+ * run finds nothing pending.
+ *
+ * 012_create_admin_user.sql needs an existing Auth user for ${admin_email}: on a real project you
+ * create it in the Auth dashboard; here the embedded database gets a demo user `admin@studley.local`
+ * (inserted before the function starts; the embedded database only, never a real one) and the apply
+ * passes `--set admin_email=admin@studley.local`.
+ */
+import { resolve } from "node:path";
+import postgres from "postgres";
+import { createClient } from "../shared/client/index.ts";
+import { lintProject } from "../shared/lint/engine.ts";
+import { formatSummary, formatText } from "../shared/lint/format/text.ts";
+import { apply } from "./commands/apply.ts";
+import { status } from "./commands/status.ts";
+import { runMeta } from "./meta.ts";
+import { readLintListing } from "./read-folder.ts";
+import { reportError } from "./output/errors.ts";
+import { statusLines } from "./output/status-table.ts";
+import { DEFAULT_PGLITE_DIR, startServe } from "./serve/index.ts";
+import { startEmbeddedDatabase } from "./serve/pglite.ts";
 
-await loadParser();
-const folder = readMigrationFolder("scripts");
-let errors = 0;
-console.log("Run order (contract order: number, then file name):");
-for (const [i, migration] of folder.migrations.entries()) {
-  const parsed = parseSql(migration.sql);
-  for (const error of parsed.errors) {
-    errors++;
-    console.log(`${migration.path}:${error.position.line}:${error.position.column}: error syntax-error: ${error.message}`);
+const DIR = "scripts";
+const DEMO_ADMIN_EMAIL = "admin@studley.local";
+const placeholders = { admin_email: DEMO_ADMIN_EMAIL };
+
+process.exitCode = await main();
+
+async function main(): Promise<number> {
+  console.log(`Linting ${DIR}/ …`);
+  const { files, findings } = await lintProject({ dir: DIR, listing: readLintListing(DIR).listing, placeholders });
+  process.stdout.write(formatText(findings));
+  console.log(formatSummary(findings, files));
+  if (findings.some((f) => f.severity === "error")) {
+    console.log("Fix the errors above, then run npm start again (nothing was applied).");
+    return 1;
   }
-  const checksum = await migrationChecksum(migration.sql);
-  const rollback = migration.rollback === null ? "no rollback" : "rollback ✓";
-  console.log(`${String(i + 1).padStart(3)}. ${migration.name.padEnd(44)} ${checksum.slice(0, 12)}  ${parsed.statements.length} statements, ${rollback}`);
+
+  console.log(`\nStarting the function on the embedded database (${DEFAULT_PGLITE_DIR}/; the first start takes a few seconds) …`);
+  await addDemoAdmin();
+  const serve = await startServe();
+  try {
+    const client = createClient({ url: serve.url, token: serve.token });
+    console.log(`Applying ${DIR}/ through ${serve.url} (--set admin_email=${DEMO_ADMIN_EMAIL}) …`);
+    const code = await apply(client, {
+      dir: DIR, dryRun: false, to: null, placeholders, meta: runMeta(), format: "text", stream: process.stdout,
+    });
+    console.log("\nStatus:");
+    const result = await status(client, DIR);
+    for (const line of statusLines(result.status, result.local, DIR)) console.log(line);
+    return code;
+  } catch (error) {
+    return reportError("start", error, false);
+  } finally {
+    await serve.stop();
+  }
 }
-for (const path of folder.invalidNames) console.log(`${path}:1:1: error invalid-filename: not a migration name`);
-process.exitCode = errors + folder.invalidNames.length > 0 ? 1 : 0;
+
+/** The demo Auth user 012_create_admin_user.sql looks for, in the embedded database only. */
+async function addDemoAdmin(): Promise<void> {
+  const database = await startEmbeddedDatabase({ dataDir: resolve(DEFAULT_PGLITE_DIR) });
+  const sql = postgres(database.url, { max: 1, onnotice: () => {} });
+  try {
+    await sql`
+      insert into auth.users (id, aud, role, email, email_confirmed_at, raw_app_meta_data)
+      values ('00000000-0000-4000-8000-00000000a0a0', 'authenticated', 'authenticated', ${DEMO_ADMIN_EMAIL}, now(), '{}'::jsonb)
+      on conflict (id) do nothing`;
+  } finally {
+    await sql.end();
+    await database.stop();
+  }
+}
+

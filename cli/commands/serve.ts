@@ -5,7 +5,6 @@
  * `token: <token>`; runs until Ctrl-C / SIGTERM.
  */
 import { type Command, InvalidArgumentError } from "commander";
-import { startServe } from "../serve/index.ts";
 
 export function register(program: Command): void {
   program
@@ -16,6 +15,8 @@ export function register(program: Command): void {
     .option("--source", "run the function's source instead of the built bundle")
     .action(async (options: { dbUrl?: string; port?: number; source?: boolean }) => {
       if (!options.dbUrl) console.error("starting the embedded PGlite database (.supamigrate/pglite/; the first start takes a few seconds)…");
+      // Loaded here, not at start-up: PGlite is heavy and only serve needs it.
+      const { startServe } = await import("../serve/index.ts");
       const serve = await startServe({
         dbUrl: options.dbUrl,
         port: options.port,

@@ -1,8 +1,23 @@
 /**
  * The function's HTTP client, shared by the CLI and the extension (Web APIs only: fetch, streams).
+ * One request per batch: `apply` sends every file at once and reads the NDJSON progress stream as it
+ * arrives.
  */
-import type { StatusResponse } from "../protocol/types.ts";
-import { FunctionCallError } from "./errors.ts";
+import type {
+  ApplyEvent,
+  ApplyRequest,
+  DoneEvent,
+  PlanResponse,
+  RollbackRequest,
+  StatusResponse,
+} from "../protocol/types.ts";
+import type {
+  BaselineRequest, BaselineResponse, ImportHistoryRequest, ImportHistoryResponse, RepairRequest, RepairResponse,
+} from "../protocol/adoption.ts";
+import { describeRefusal } from "./describe.ts";
+import { FunctionCallError, STREAM_ENDED_MESSAGE } from "./errors.ts";
+import { readNdjson } from "./ndjson.ts";
+import { defaultRetry, isConnectionFailure, isTimeout, type RetryPolicy, timeoutError, withRetry } from "./network.ts";
 
 export interface ClientOptions {
   /** The function's base URL, e.g. `https://<ref>.supabase.co/functions/v1/supamigrate`. */
@@ -10,48 +25,113 @@ export interface ClientOptions {
   /** The bearer token (`SUPAMIGRATE_TOKEN`); never logged. */
   readonly token: string | null;
   readonly fetch?: typeof fetch;
-  /** Per-request timeout for non-streaming calls (default 30 000 ms). */
+  /** Timeout for non-streaming calls, and for a stream's first answer (default 30 000 ms). */
   readonly timeoutMs?: number;
+  /** Retries of connection failures (default 3 tries, 500 ms doubling). */
+  readonly retry?: RetryPolicy;
+  /** "session" when `fetch` adds a signed-in user's access token (supabase-js) instead of `token` (for 401 messages). */
+  readonly credentials?: "token" | "session";
 }
+
+/** Receives every stream event except the last `done` line, which the call returns. */
+export type EventHandler = (event: ApplyEvent) => void;
 
 export interface FunctionClient {
   status(): Promise<StatusResponse>;
+  plan(request: ApplyRequest): Promise<PlanResponse>;
+  apply(request: ApplyRequest, onEvent?: EventHandler): Promise<DoneEvent>;
+  rollback(request: RollbackRequest, onEvent?: EventHandler): Promise<DoneEvent>;
+  /** Adoption (docs/adoption.md): JSON answers; a refusal throws FunctionCallError (details: the comparison report). */
+  baseline(request: BaselineRequest): Promise<BaselineResponse>;
+  repair(request: RepairRequest): Promise<RepairResponse>;
+  importHistory(request: ImportHistoryRequest): Promise<ImportHistoryResponse>;
 }
 
 export function createClient(options: ClientOptions): FunctionClient {
   const base = options.url.replace(/\/+$/, "");
-  const doFetch = options.fetch ?? fetch;
-  const headers = (): Record<string, string> => (options.token ? { authorization: `Bearer ${options.token}` } : {});
+  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const retry = options.retry ?? defaultRetry;
+  const context = { target: base, tokenSent: Boolean(options.token), credentials: options.credentials };
 
-  async function getJson<T>(route: string): Promise<T> {
+  /** Sends one request (retrying connection failures) and returns the 2xx response; `abort` cancels it. */
+  async function send(route: string, init: RequestInit, controller: AbortController): Promise<Response> {
+    const headers: Record<string, string> = { accept: "application/json, application/x-ndjson" };
+    if (init.body !== undefined) headers["content-type"] = "application/json";
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    const timer = setTimeout(() => controller.abort(new DOMException("timed out", "TimeoutError")), timeoutMs);
     let response: Response;
     try {
-      response = await doFetch(`${base}/${route}`, {
-        headers: headers(),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+      response = await withRetry(retry, base, () => doFetch(`${base}/${route}`, { ...init, headers, signal: controller.signal }));
+    } catch (error) {
+      if (isTimeout(error) || controller.signal.aborted) throw timeoutError(base, timeoutMs);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!response.ok) throw await errorFrom(response);
+    return response;
+  }
+
+  async function errorFrom(response: Response): Promise<FunctionCallError> {
+    const text = await response.text().catch(() => "");
+    let code = `http-${response.status}`;
+    let message = "";
+    let details: unknown;
+    try {
+      const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; details?: unknown } };
+      if (typeof parsed.error?.code === "string") code = parsed.error.code;
+      if (typeof parsed.error?.message === "string") message = parsed.error.message;
+      details = parsed.error?.details;
+    } catch {
+      // not the contract's JSON error (a gateway or proxy page): describe the status instead
+    }
+    if (response.status === 404 && code === `http-404`) code = "not-found";
+    return describeRefusal({ status: response.status, code, message, details }, context);
+  }
+
+  async function getJson<T>(route: string, init: RequestInit = {}): Promise<T> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException("timed out", "TimeoutError")), timeoutMs);
+    try {
+      const response = await send(route, init, controller);
+      return (await response.json()) as T;
+    } catch (error) {
+      if (!(error instanceof FunctionCallError) && (isTimeout(error) || controller.signal.aborted)) throw timeoutError(base, timeoutMs);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function stream(route: string, body: unknown, onEvent: EventHandler = () => {}): Promise<DoneEvent> {
+    const response = await send(route, { method: "POST", body: JSON.stringify(body) }, new AbortController());
+    if (!response.body) throw new FunctionCallError(0, "connection-ended", STREAM_ENDED_MESSAGE);
+    let done: DoneEvent | null = null;
+    try {
+      await readNdjson(response.body, (value) => {
+        const event = value as ApplyEvent;
+        if (event.event === "done") done = event;
+        else onEvent(event);
       });
     } catch (error) {
-      throw new FunctionCallError(0, "unreachable", `could not reach ${base}: ${error instanceof Error ? error.message : String(error)}. Check the URL and your network.`);
+      if (error instanceof FunctionCallError) throw error;
+      if (isConnectionFailure(error) || error instanceof Error) {
+        throw new FunctionCallError(0, "connection-ended", STREAM_ENDED_MESSAGE);
+      }
+      throw error;
     }
-    if (!response.ok) throw await errorFrom(response, base);
-    return (await response.json()) as T;
+    if (done === null) throw new FunctionCallError(0, "connection-ended", STREAM_ENDED_MESSAGE);
+    return done;
   }
 
   return {
     status: () => getJson<StatusResponse>("status"),
+    plan: (request) => getJson<PlanResponse>("plan", { method: "POST", body: JSON.stringify(request) }),
+    apply: (request, onEvent) => stream("apply", request, onEvent),
+    rollback: (request, onEvent) => stream("rollback", request, onEvent),
+    baseline: (request) => getJson<BaselineResponse>("baseline", { method: "POST", body: JSON.stringify(request) }),
+    repair: (request) => getJson<RepairResponse>("repair", { method: "POST", body: JSON.stringify(request) }),
+    importHistory: (request) => getJson<ImportHistoryResponse>("import-history", { method: "POST", body: JSON.stringify(request) }),
   };
-}
-
-async function errorFrom(response: Response, base: string): Promise<FunctionCallError> {
-  const body = await response.text();
-  try {
-    const parsed = JSON.parse(body) as { error?: { code?: string; message?: string } };
-    if (parsed.error?.code) return new FunctionCallError(response.status, parsed.error.code, parsed.error.message ?? "");
-  } catch {
-    // not the contract's JSON error: describe the status instead
-  }
-  if (response.status === 404) {
-    return new FunctionCallError(404, "not-found", `${base} answered 404: is the URL the supamigrate function's base URL (…/functions/v1/supamigrate)?`);
-  }
-  return new FunctionCallError(response.status, `http-${response.status}`, `${base} answered ${response.status} ${response.statusText}`);
 }

@@ -97,7 +97,7 @@ test("the tracking schema is closed to the API roles and its event log is append
     await assert.rejects(db.sql`delete from supamigrate.events`, /append-only: DELETE/);
     await assert.rejects(db.sql`truncate supamigrate.events`, /append-only: TRUNCATE/);
     const [version] = await db.sql`select version from supamigrate.schema_version`;
-    assert.equal(version.version, 1);
+    assert.equal(version.version, 2);
   } finally {
     await db.close();
   }

@@ -5,13 +5,13 @@
 import type postgres from "postgres";
 import type { ApplyEvent, ApplyRequest } from "../protocol/types.ts";
 import { loadParser } from "../sql/index.ts";
-import { type CheckResult, checkApply } from "./checks.ts";
+import { type CheckResult, checkApply, newCheckCache, sameTrackingRows } from "./checks.ts";
 import { acquireLock, type HeldLock } from "./lock.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { poolerRejection } from "./pooler.ts";
 import { lockHeld } from "./rejections.ts";
 import { preparedRun, type RunUnit } from "./runner.ts";
-import { insertTrackingRow, logEvent, logEventIfTracked, readTrackingRows } from "./tracking.ts";
+import { insertTrackingRowSql, logEventIfTracked, logEventSql, readTrackingRows } from "./tracking.ts";
 import { ensureTrackingSchema, trackingSchemaExists } from "./tracking-schema.ts";
 import type { Prepared } from "./types.ts";
 
@@ -26,7 +26,9 @@ export async function prepareApply(sql: Sql, request: ApplyRequest, options: Res
   const dryRun = request.dryRun === true;
 
   // First pass without the lock, so a bad request is refused without contending for it.
-  const first = await checkApply(request, await readTrackingRows(sql));
+  const cache = newCheckCache();
+  const rowsBefore = await readTrackingRows(sql);
+  const first = await checkApply(request, rowsBefore, cache);
   if (!first.ok) return await refuse(sql, first, actor);
 
   const locked = await acquireLock(sql, options.lockWaitMs);
@@ -40,8 +42,10 @@ export async function prepareApply(sql: Sql, request: ApplyRequest, options: Res
     // A dry run leaves no trace: it creates the tracking schema only inside its rolled-back transaction.
     if (!dryRun) await ensureTrackingSchema(lock.conn);
     if (!dryRun || await trackingSchemaExists(lock.conn)) await lock.recordHolder(actor);
-    // Second pass under the lock: another apply may have finished between the first pass and now.
-    const checked = await checkApply(request, await readTrackingRows(lock.conn));
+    // Second pass under the lock: another apply may have finished between the first pass and now. The
+    // same rows give the same answer; other rows are checked again, reusing checksums and split files.
+    const rows = await readTrackingRows(lock.conn);
+    const checked = sameTrackingRows(rowsBefore, rows) ? first : await checkApply(request, rows, cache);
     if (!checked.ok) {
       const rejection = await refuse(lock.conn, checked, actor);
       await lock.release();
@@ -65,21 +69,22 @@ function applyRun(lock: HeldLock, checked: CheckResult & { ok: true }, request: 
   const units: RunUnit[] = checked.files.map(({ pending, file, rollbackSql }) => ({
     name: pending.name,
     file,
-    record: async (conn, durationMs) => {
-      const row = {
-        name: pending.name,
-        checksum: pending.checksum,
-        appliedBy: actor,
-        durationMs,
-        rollbackSql,
-        transactional: file.transactional,
-        gitSha,
-        ciRun,
-        statements: file.statements.length,
-      };
-      await insertTrackingRow(conn, row);
-      const { rollbackSql: _stored, name: _name, ...details } = row;
-      await logEvent(conn, "applied", pending.name, actor, details);
+    record: {
+      sql: (durationMs) => {
+        const row = {
+          name: pending.name,
+          checksum: pending.checksum,
+          appliedBy: actor,
+          durationMs,
+          rollbackSql,
+          transactional: file.transactional,
+          gitSha,
+          ciRun,
+          statements: file.statements.length,
+        };
+        const { rollbackSql: _stored, name: _name, ...details } = row;
+        return `${insertTrackingRowSql(row)};\n${logEventSql("applied", pending.name, actor, details)}`;
+      },
     },
   }));
   const warnings: ApplyEvent[] = [...checked.evaluation.outOfOrderBefore].map(([name, newest]) => ({

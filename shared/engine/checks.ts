@@ -21,9 +21,22 @@ export type CheckResult =
   | { readonly ok: true; readonly evaluation: Evaluation; readonly files: CheckedFile[] }
   | { readonly ok: false; readonly rejection: Rejection };
 
+/**
+ * What checking a request computed that does not depend on the tracking rows — checksums and the
+ * split, substituted files — kept so the check under the lock does not redo it.
+ */
+export interface CheckCache {
+  readonly checksums: Map<string, string>;
+  readonly files: Map<string, { readonly file: RunnableFile; readonly rollbackSql: string | null } | { readonly rejection: Rejection }>;
+}
+
+export function newCheckCache(): CheckCache {
+  return { checksums: new Map(), files: new Map() };
+}
+
 /** Checks a request against the tracking rows (the parser must be loaded). */
-export async function checkApply(request: ApplyRequest, rows: readonly TrackingRow[]): Promise<CheckResult> {
-  const evaluated = await evaluate(request, rows);
+export async function checkApply(request: ApplyRequest, rows: readonly TrackingRow[], cache: CheckCache = newCheckCache()): Promise<CheckResult> {
+  const evaluated = await evaluate(request, rows, cache.checksums);
   if (!evaluated.ok) return evaluated;
   const { evaluation } = evaluated;
   if (evaluation.plan.drifted.length > 0) return { ok: false, rejection: drift(evaluation.plan.drifted) };
@@ -37,16 +50,32 @@ export async function checkApply(request: ApplyRequest, rows: readonly TrackingR
   }
   const files: CheckedFile[] = [];
   for (const pending of evaluation.pending) {
-    const file = prepareFile(pending.sql, values);
-    if ("problem" in file) return { ok: false, rejection: fileRejection(pending.name, file, false) };
-    const rollbackSql = pending.rollback === null ? null : substitutePlaceholders(pending.rollback, values);
-    if (rollbackSql !== null) {
-      const rollback = prepareFile(rollbackSql, {});
-      if ("problem" in rollback) return { ok: false, rejection: fileRejection(pending.name, rollback, true) };
+    const key = `${pending.name}\u0000${pending.sql}\u0000${pending.rollback ?? ""}`;
+    let prepared = cache.files.get(key);
+    if (!prepared) {
+      prepared = prepareChecked(pending, values);
+      cache.files.set(key, prepared);
     }
-    files.push({ pending, file, rollbackSql });
+    if ("rejection" in prepared) return { ok: false, rejection: prepared.rejection };
+    files.push({ pending, ...prepared });
   }
   return { ok: true, evaluation, files };
+}
+
+function prepareChecked(pending: PendingFile, values: Readonly<Record<string, string>>): { file: RunnableFile; rollbackSql: string | null } | { rejection: Rejection } {
+  const file = prepareFile(pending.sql, values);
+  if ("problem" in file) return { rejection: fileRejection(pending.name, file, false) };
+  const rollbackSql = pending.rollback === null ? null : substitutePlaceholders(pending.rollback, values);
+  if (rollbackSql !== null) {
+    const rollback = prepareFile(rollbackSql, {});
+    if ("problem" in rollback) return { rejection: fileRejection(pending.name, rollback, true) };
+  }
+  return { file, rollbackSql };
+}
+
+/** True when two reads of the tracking rows give the same check result (it depends on names and checksums only). */
+export function sameTrackingRows(a: readonly TrackingRow[], b: readonly TrackingRow[]): boolean {
+  return a.length === b.length && a.every((row, i) => row.name === b[i].name && row.checksum === b[i].checksum);
 }
 
 export function fileRejection(name: string, problem: FileProblem, rollback: boolean): Rejection {

@@ -4,6 +4,9 @@
  */
 import type postgres from "postgres";
 import { prepareApply } from "./apply.ts";
+import { baseline } from "./baseline.ts";
+import { importHistory } from "./import-history.ts";
+import { repair } from "./repair.ts";
 import { resolveOptions } from "./options.ts";
 import { prepareRollback } from "./rollback.ts";
 import { plan, status } from "./status.ts";
@@ -40,6 +43,9 @@ export function createEngine(sql: postgres.Sql, engineOptions?: EngineOptions): 
     plan: (request) => (ensureOpen(), plan(sql, request)),
     prepareApply: async (request) => (ensureOpen(), track(await prepareApply(sql, request, options))),
     prepareRollback: async (request) => (ensureOpen(), track(await prepareRollback(sql, request, options))),
+    baseline: (request) => (ensureOpen(), baseline(sql, request, options)),
+    repair: (request) => (ensureOpen(), repair(sql, request, options)),
+    importHistory: (request) => (ensureOpen(), importHistory(sql, request, options)),
     async close() {
       if (closed) return;
       closed = true;

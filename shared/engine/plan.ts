@@ -22,7 +22,11 @@ export interface Evaluation {
   readonly outOfOrderBefore: ReadonlyMap<string, string>;
 }
 
-export async function evaluate(request: ApplyRequest, rows: readonly TrackingRow[]): Promise<{ ok: true; evaluation: Evaluation } | { ok: false; rejection: Rejection }> {
+/**
+ * `checksums` (optional) remembers checksums by file text across calls for the same request: an apply
+ * evaluates its request before and again under the lock.
+ */
+export async function evaluate(request: ApplyRequest, rows: readonly TrackingRow[], checksums?: Map<string, string>): Promise<{ ok: true; evaluation: Evaluation } | { ok: false; rejection: Rejection }> {
   const listed = sortByContractOrder(request.migrations);
   const to = request.to ?? null;
   if (to !== null && !listed.some((m) => m.name === to)) {
@@ -33,8 +37,13 @@ export async function evaluate(request: ApplyRequest, rows: readonly TrackingRow
   const pending: PendingFile[] = [];
   const applied: string[] = [];
   const drifted: PlanResponse["drifted"][number][] = [];
+  // All at once: crypto.subtle digests run concurrently.
+  const known = checksums ?? new Map<string, string>();
+  const missingTexts = [...new Set(listed.map((m) => m.sql).filter((text) => !known.has(text)))];
+  const digests = await Promise.all(missingTexts.map((text) => migrationChecksum(text)));
+  missingTexts.forEach((text, i) => known.set(text, digests[i]));
   for (const migration of listed) {
-    const checksum = await migrationChecksum(migration.sql);
+    const checksum = known.get(migration.sql)!;
     const row = deployed.get(migration.name);
     if (row) {
       if (row.checksum === checksum) applied.push(migration.name);

@@ -13,7 +13,7 @@ import { poolerRejection } from "./pooler.ts";
 import { conflictingRollbackTarget, invalidSteps, lockHeld, noRollback, unknownTarget } from "./rejections.ts";
 import { preparedRun, type RunUnit } from "./runner.ts";
 import { prepareFile } from "./split.ts";
-import { deleteTrackingRow, logEvent, logEventIfTracked, readTrackingRows, type TrackingRow } from "./tracking.ts";
+import { deleteTrackingRowSql, logEventIfTracked, logEventSql, readTrackingRows, type TrackingRow } from "./tracking.ts";
 import { trackingSchemaExists } from "./tracking-schema.ts";
 import type { Prepared, Rejection } from "./types.ts";
 
@@ -58,9 +58,14 @@ export async function prepareRollback(sql: Sql, request: RollbackRequest, option
       units.push({
         name: row.name,
         file,
-        record: async (conn, durationMs) => {
-          await deleteTrackingRow(conn, row.name);
-          await logEvent(conn, "rolled-back", row.name, actor, { checksum: row.checksum, durationMs, appliedAt: row.appliedAt });
+        record: {
+          sql: (durationMs) =>
+            `${logEventSql("rolled-back", row.name, actor, { checksum: row.checksum, durationMs, appliedAt: row.appliedAt })};\n` +
+            deleteTrackingRowSql(row.name),
+          verify: (results) => {
+            // Someone removed the row by hand: stop rather than guess.
+            if (results.at(-1)?.length !== 1) throw new Error(`the tracking row of ${row.name} disappeared during the rollback`);
+          },
         },
       });
     }

@@ -2,11 +2,18 @@
  * Runs one file: transactional files in one transaction (or, in a dry run, one savepoint of the outer
  * transaction) with the tracking change written inside it; a file whose only statement cannot run in
  * a transaction runs alone, and is recorded only once it succeeded.
+ *
+ * Two round trips a transactional file. (1) Pipelined, without waiting for answers in between: BEGIN
+ * with the two SET LOCAL timeouts and the lock-session check as one query, then each statement as its
+ * own simple-protocol query. Postgres runs them in order; once one fails, the transaction is aborted
+ * and it refuses the rest (25P02) without running them, so the outcome is exactly that of sending them
+ * one by one — and the first failed query names the statement, with Postgres's `position` relative to
+ * that statement's text. (2) The tracking row, the event row, COMMIT and RESET ALL as one query.
  */
 import type postgres from "postgres";
 import type { MigrationFailure } from "../protocol/types.ts";
-import { endsSession, failureFromError } from "./errors.ts";
-import { assertLockSession, type HeldLock } from "./lock.ts";
+import { endsSession, failureFromError, isPostgresError } from "./errors.ts";
+import { assertLockSession, type HeldLock, LockLostError } from "./lock.ts";
 import type { RunnableFile, RunnableStatement } from "./split.ts";
 
 type Sql = postgres.Sql;
@@ -19,41 +26,90 @@ export interface FileRunSettings {
 }
 
 /** Writes the tracking change (row + event) in the file's transaction. */
-export type Recorder = (conn: Sql, durationMs: number) => Promise<void>;
+export interface Recorder {
+  /** The statements, values inlined as literals (they go in one simple-protocol query, with COMMIT). */
+  readonly sql: (durationMs: number) => string;
+  /**
+   * Checks what `sql` returned before the file commits (throwing rolls the file back); with it, COMMIT
+   * takes a round trip of its own.
+   */
+  readonly verify?: (results: readonly (readonly Record<string, unknown>[])[]) => void;
+}
 
 export type FileOutcome = { readonly ok: true; readonly durationMs: number } | { readonly ok: false; readonly failure: MigrationFailure };
 
 const SAVEPOINT = "supamigrate_file";
 
+/**
+ * The file's transaction (or savepoint) with its timeouts, and the lock-session check: postgres.js may
+ * reconnect a dropped connection, and that session would not hold the lock. The check divides by zero
+ * (22012) in another session, which aborts the transaction, so none of the file's statements pipelined
+ * behind it runs; inside the file's transaction it covers every statement of it.
+ */
+function opening(settings: FileRunSettings, pid: number): string {
+  return `${settings.dryRun ? `savepoint ${SAVEPOINT}` : "begin"};
+set local lock_timeout = ${Math.floor(settings.lockTimeoutMs)};
+set local statement_timeout = ${Math.floor(settings.statementTimeoutMs)};
+select 1 / (case when pg_catalog.pg_backend_pid() = ${Math.floor(pid)} then 1 else 0 end) as lock_session`;
+}
+
+/** A multi-statement simple query resolves to one result per statement, a single statement to its rows. */
+function resultsOf(results: unknown): Array<readonly Record<string, unknown>[]> {
+  const list = results as { command?: unknown };
+  return typeof list.command === "string" ? [results as readonly Record<string, unknown>[]] : (results as Array<readonly Record<string, unknown>[]>);
+}
+
+/**
+ * Sends `queries` back to back (postgres.js pipelines queries on a connection) and waits for all of
+ * them; the first that failed, if any. Every promise is handled, so the refusals after a failure
+ * (25P02) or a lost connection are never unhandled.
+ */
+async function pipeline(conn: Sql, queries: readonly string[]): Promise<{ readonly index: number; readonly error: unknown } | null> {
+  const outcomes = await Promise.all(queries.map((text, index) => conn.unsafe(text).then(() => null, (error: unknown) => ({ index, error }))));
+  return outcomes.find((outcome) => outcome !== null) ?? null;
+}
+
+/** A failure among the statements, numbered as if the opening had been sent with them. */
+function shifted(failed: { readonly index: number; readonly error: unknown } | null): { readonly index: number; readonly error: unknown } | null {
+  return failed && { index: failed.index + 1, error: failed.error };
+}
+
 export async function runTransactionalFile(lock: HeldLock, name: string, file: RunnableFile, settings: FileRunSettings, record: Recorder): Promise<FileOutcome> {
   const conn = lock.conn as unknown as Sql;
   const { dryRun } = settings;
-  await conn.unsafe(dryRun ? `savepoint ${SAVEPOINT}` : "begin");
+  const undo = `${dryRun ? `rollback to savepoint ${SAVEPOINT}` : "rollback"};\nreset all`;
+  const finish = dryRun ? `release savepoint ${SAVEPOINT}` : "commit";
+  // The statement that failed; null when the failure came before (opening) or after them (tracking, COMMIT).
   let current: RunnableStatement | null = null;
-  let committing = false;
   const started = performance.now();
   try {
-    await conn.unsafe(`set local lock_timeout = ${settings.lockTimeoutMs}`);
-    await conn.unsafe(`set local statement_timeout = ${settings.statementTimeoutMs}`);
-    await assertLockSession(conn, lock.pid);
-    for (const statement of file.statements) {
-      current = statement;
-      await conn.unsafe(statement.text);
+    const statements = file.statements.map((s) => s.text);
+    // In a dry run the opening is a SAVEPOINT, which fails outside a transaction block: wait for it, so that
+    // nothing can ever run outside the outer transaction that is rolled back. (BEGIN cannot fail that way.)
+    const failed = dryRun
+      ? (await pipeline(conn, [opening(settings, lock.pid)])) ?? shifted(await pipeline(conn, statements))
+      : await pipeline(conn, [opening(settings, lock.pid), ...statements]);
+    if (failed) {
+      if (failed.index > 0) current = file.statements[failed.index - 1];
+      else if (isPostgresError(failed.error) && failed.error.code === "22012") throw new LockLostError();
+      throw failed.error;
     }
-    current = null;
     const durationMs = Math.round(performance.now() - started);
-    await record(conn, durationMs);
-    committing = true;
-    await conn.unsafe(dryRun ? `release savepoint ${SAVEPOINT}` : "commit");
+    const recordSql = record.sql(durationMs);
+    if (record.verify) {
+      record.verify(resultsOf(await conn.unsafe(recordSql)));
+      await conn.unsafe(`${finish};\nreset all`);
+    } else {
+      // RESET ALL: a plain SET in a migration (pg_dump's set_config('search_path', '', false)) must not leak into the next file.
+      await conn.unsafe(`${recordSql};\n${finish};\nreset all`);
+    }
     return { ok: true, durationMs };
   } catch (error) {
     if (endsSession(error)) lock.markDead();
-    // A failed COMMIT has already ended the transaction; anything else is still open and is undone here.
-    else if (!committing || dryRun) await conn.unsafe(dryRun ? `rollback to savepoint ${SAVEPOINT}` : "rollback").catch(() => {});
+    // Whatever failed, the file's transaction (or savepoint) is undone; after a failed COMMIT there is no
+    // transaction any more and ROLLBACK only warns.
+    else await conn.unsafe(undo).catch(() => {});
     return { ok: false, failure: failureFromError(error, { name, file, statement: current, ...settings }) };
-  } finally {
-    // A plain SET in a migration (pg_dump's set_config('search_path', '', false)) must not leak into the next file.
-    if (!lock.dead) await conn.unsafe("reset all").catch(() => {});
   }
 }
 
@@ -82,8 +138,13 @@ export async function runNonTransactionalFile(lock: HeldLock, name: string, file
   await conn.unsafe("begin");
   try {
     await assertLockSession(conn, lock.pid);
-    await record(conn, durationMs);
-    await conn.unsafe("commit");
+    const recordSql = record.sql(durationMs);
+    if (record.verify) {
+      record.verify(resultsOf(await conn.unsafe(recordSql)));
+      await conn.unsafe("commit");
+    } else {
+      await conn.unsafe(`${recordSql};\ncommit`);
+    }
     return { ok: true, durationMs };
   } catch (error) {
     if (endsSession(error)) lock.markDead();

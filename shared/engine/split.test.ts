@@ -64,3 +64,32 @@ test("BEGIN, COMMIT and ROLLBACK are refused; savepoints are not", async () => {
   assert.deepEqual(prepareFile("select 1;\n\n  commit;", {}), { problem: "explicit-transaction", line: 3 });
   assert.equal("problem" in prepareFile("savepoint a; select 1; release savepoint a;", {}), false);
 });
+
+test("a file that parses as a whole is split by the parser exactly as by the scanner (one that does not, by the scanner)", async () => {
+  await loadParser();
+  const text = [
+    "-- header",
+    "select 1; /* a /* nested */ comment */ create function f() returns int language sql",
+    "begin atomic select 1; select 2; end;",
+    "",
+    "select 'é📚;' as \"x;y\", $$;$$, E'\\';' -- after",
+    "  ;;",
+    "select 2 -- no semicolon, a trailing comment",
+    "/* and a block one */",
+  ].join("\n");
+  const file = runnable(text);
+  assert.deepEqual(file.statements.map((s) => [s.text, s.fileStart, s.kind]), [
+    ["select 1;", text.indexOf("select 1"), "SelectStmt"],
+    ["create function f() returns int language sql\nbegin atomic select 1; select 2; end;", text.indexOf("create"), "CreateFunctionStmt"],
+    ["select 'é📚;' as \"x;y\", $$;$$, E'\\';' -- after\n  ;", text.indexOf("select 'é"), "SelectStmt"],
+    ["select 2", text.lastIndexOf("select 2"), "SelectStmt"],
+  ]);
+  // A syntax error anywhere: every statement still comes back, the broken one without a tree.
+  const broken = runnable("select 1;\nselect from from;\nselect 3");
+  assert.deepEqual(broken.statements.map((s) => [s.text, s.fileStart, s.kind]), [
+    ["select 1;", 0, "SelectStmt"],
+    ["select from from;", 10, null],
+    ["select 3", 28, "SelectStmt"],
+  ]);
+  assert.deepEqual(runnable("-- only a comment\n").statements, []);
+});

@@ -8,7 +8,7 @@ import type postgres from "postgres";
 type Sql = postgres.Sql;
 
 /** The version this code writes; each entry of UPGRADES brings the schema from version i to i + 1. */
-export const TRACKING_SCHEMA_VERSION = 1;
+export const TRACKING_SCHEMA_VERSION = 2;
 
 /** Key of the transaction-level lock that serializes creating/upgrading the schema. */
 const SCHEMA_LOCK_KEY = "8319103957839151477";
@@ -74,6 +74,12 @@ const UPGRADES: readonly string[] = [
     actor text,
     since timestamptz not null default now()
   );
+  `,
+  // 1 → 2: adoption (docs/adoption.md). `baselined`: recorded as applied without running (baseline,
+  // import-history); `source`: where the row came from (null = applied by supamigrate, 'baseline', 'supabase-cli').
+  `
+  alter table supamigrate.migrations add column if not exists baselined boolean not null default false;
+  alter table supamigrate.migrations add column if not exists source text;
   `,
 ];
 

@@ -81,6 +81,39 @@ export async function insertTrackingRow(sql: Sql, row: NewTrackingRow): Promise<
       ${row.transactional}, ${row.gitSha}, ${row.ciRun}, ${row.statements})`;
 }
 
+/**
+ * A value as an SQL literal, for statements sent with the simple protocol (no parameters) in the same
+ * query as others. Strings become E'…' with `\` and `'` doubled: read the same whatever
+ * standard_conforming_strings a migration set.
+ */
+export function sqlLiteral(value: string | number | boolean | null): string {
+  if (value === null) return "null";
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+    return String(value);
+  }
+  return `E'${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
+}
+
+/** insertTrackingRow as one statement with its values inlined (see sqlLiteral). */
+export function insertTrackingRowSql(row: NewTrackingRow): string {
+  const values = [row.name, row.checksum, row.appliedBy, Math.round(row.durationMs), row.rollbackSql, row.transactional, row.gitSha, row.ciRun, row.statements];
+  return "insert into supamigrate.migrations (name, checksum, applied_by, duration_ms, rollback_sql, transactional, git_sha, ci_run, statements) " +
+    `values (${values.map(sqlLiteral).join(", ")})`;
+}
+
+/** logEvent as one statement with its values inlined (see sqlLiteral). */
+export function logEventSql(event: EventName, name: string | null, actor: string | null, details: unknown): string {
+  return "insert into supamigrate.events (event, name, actor, details) " +
+    `values (${sqlLiteral(event)}, ${sqlLiteral(name)}, ${sqlLiteral(actor)}, ${sqlLiteral(JSON.stringify(details ?? null))}::pg_catalog.jsonb)`;
+}
+
+/** deleteTrackingRow as one statement with its value inlined; the caller checks that it returned exactly one row. */
+export function deleteTrackingRowSql(name: string): string {
+  return `delete from supamigrate.migrations where name = ${sqlLiteral(name)} returning name`;
+}
+
 /** Deletes a tracking row; throws when it is gone (someone removed it by hand: stop rather than guess). */
 export async function deleteTrackingRow(sql: Sql, name: string): Promise<void> {
   const rows = await sql`delete from supamigrate.migrations where name = ${name} returning name`;

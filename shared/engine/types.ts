@@ -11,6 +11,17 @@ import type {
   RollbackRequest,
   StatusResponse,
 } from "../protocol/types.ts";
+import type {
+  BaselineRequest,
+  BaselineResponse,
+  ImportHistoryRequest,
+  ImportHistoryResponse,
+  RepairRequest,
+  RepairResponse,
+} from "../protocol/adoption.ts";
+
+/** The answer of an adoption call: the result, or a refusal before anything was written. */
+export type AdoptionResult<T> = { readonly ok: true; readonly result: T } | { readonly ok: false; readonly rejection: Rejection };
 
 /** A refusal before anything ran: the HTTP status, a kebab-case code and a message saying how to fix it. */
 export interface Rejection {
@@ -57,6 +68,13 @@ export interface MigrationEngine {
   plan(request: ApplyRequest): Promise<{ readonly ok: true; readonly plan: PlanResponse } | { readonly ok: false; readonly rejection: Rejection }>;
   prepareApply(request: ApplyRequest): Promise<Prepared>;
   prepareRollback(request: RollbackRequest): Promise<Prepared>;
+  /**
+   * Adoption (docs/adoption.md; optional so that stand-in engines need not implement them): record files
+   * run by hand as applied without running them, repair a tracking row, import the Supabase CLI's history.
+   */
+  baseline?(request: BaselineRequest): Promise<AdoptionResult<BaselineResponse>>;
+  repair?(request: RepairRequest): Promise<AdoptionResult<RepairResponse>>;
+  importHistory?(request: ImportHistoryRequest): Promise<AdoptionResult<ImportHistoryResponse>>;
   /** Closes the engine's connections. */
   close(): Promise<void>;
 }

@@ -14,6 +14,11 @@ export function bearerToken(header: string | null): string | null {
   return match ? match[1] : null;
 }
 
+/** Whether `token` can travel in an `Authorization: Bearer` header (RFC 6750 token68 characters). */
+export function bearerTokenShape(token: string): boolean {
+  return /^[A-Za-z0-9._~+\/=-]+$/.test(token);
+}
+
 /** True when `presented` equals `expected`, in time that depends on neither value. */
 export async function tokensMatch(presented: string, expected: string): Promise<boolean> {
   const encoder = new TextEncoder();
@@ -26,6 +31,20 @@ export async function tokensMatch(presented: string, expected: string): Promise<
   let difference = 0;
   for (let i = 0; i < left.length; i++) difference |= left[i] ^ right[i];
   return difference === 0;
+}
+
+/**
+ * The indexes of every candidate equal to `presented`. Each candidate is compared in constant time and
+ * all of them are compared every time (no early exit), so timing says neither which token matched nor
+ * how many are configured beyond their count.
+ */
+export async function matchingTokens(presented: string, candidates: readonly string[]): Promise<number[]> {
+  const results = await Promise.all(candidates.map((candidate) => tokensMatch(presented, candidate)));
+  const matches: number[] = [];
+  results.forEach((matched, i) => {
+    if (matched) matches.push(i);
+  });
+  return matches;
 }
 
 /** A new random token: 32 bytes as 43 base64url characters (no padding). */

@@ -5,6 +5,7 @@
  */
 import { describeNamingRule, isBareFileName, parseMigrationName, unsafePlaceholderValue } from "../migrations/index.ts";
 import type { ApplyMeta, ApplyRequest, MigrationPayload, RollbackRequest } from "./types.ts";
+import type { BaselineRequest, ImportHistoryRequest, RepairRequest } from "./adoption.ts";
 
 export const MAX_MIGRATIONS = 5000;
 export const MAX_ROLLBACK_STEPS = 1000;
@@ -162,4 +163,51 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function invalid(code: string, message: string): Invalid {
   return { ok: false, code, message };
+}
+
+// ---- adoption routes (docs/adoption.md) ----
+
+/** Checks a `POST baseline` body: the apply body plus `force` (true/false). */
+export function validateBaselineRequest(body: unknown): Validated<BaselineRequest> {
+  if (!isPlainObject(body)) return invalid("invalid-request", "the body must be a JSON object like {\"migrations\": [...]}");
+  const { force, ...rest } = body;
+  if (force !== undefined && force !== null && typeof force !== "boolean") return invalid("invalid-request", "\"force\" must be true or false (or left out)");
+  const checked = validateApplyRequest(rest);
+  if (!checked.ok) return checked;
+  return { ok: true, value: { ...checked.value, force: force === true } };
+}
+
+/** Checks a `POST import-history` body: `migrations`, `dryRun`, `meta`. */
+export function validateImportHistoryRequest(body: unknown): Validated<ImportHistoryRequest> {
+  if (!isPlainObject(body)) return invalid("invalid-request", "the body must be a JSON object like {\"migrations\": [...]}");
+  const unknown = unknownKey(body, ["migrations", "dryRun", "meta"], "the body");
+  if (unknown) return unknown;
+  const checked = validateApplyRequest(body);
+  if (!checked.ok) return checked;
+  return { ok: true, value: { migrations: checked.value.migrations, dryRun: checked.value.dryRun, meta: checked.value.meta } };
+}
+
+/** Checks a `POST repair` body: `{"action": "accept-checksum", "name", "sql", "reason"}` or `{"action": "forget", "name", "reason"}`. */
+export function validateRepairRequest(body: unknown): Validated<RepairRequest> {
+  if (!isPlainObject(body)) return invalid("invalid-request", "the body must be a JSON object like {\"action\": \"forget\", \"name\": \"…\", \"reason\": \"…\"}");
+  const action = body.action;
+  if (action !== "accept-checksum" && action !== "forget") return invalid("invalid-request", "\"action\" must be \"accept-checksum\" or \"forget\"");
+  const unknown = unknownKey(body, action === "accept-checksum" ? ["action", "name", "sql", "reason", "meta"] : ["action", "name", "reason", "meta"], "the body");
+  if (unknown) return unknown;
+  const name = body.name;
+  if (typeof name !== "string" || !isBareFileName(name) || parseMigrationName(name) === null) {
+    return invalid("invalid-name", `"name" must be a bare migration file name: ${describeNamingRule()}`);
+  }
+  const reason = body.reason;
+  if (typeof reason !== "string" || reason.trim().length === 0) {
+    return invalid("missing-reason", "every repair needs a non-empty \"reason\" (CLI: --reason \"…\"): it goes into the event log");
+  }
+  if (reason.length > MAX_META_LENGTH) return invalid("invalid-request", `"reason" is longer than ${MAX_META_LENGTH} characters; shorten it`);
+  const meta = validateMeta(body.meta);
+  if (!meta.ok) return meta;
+  if (action === "accept-checksum") {
+    if (typeof body.sql !== "string") return invalid("invalid-request", "\"sql\" must be the file's current text (its checksum is what gets accepted)");
+    return { ok: true, value: { action, name, sql: body.sql, reason, meta: meta.value } };
+  }
+  return { ok: true, value: { action, name, reason, meta: meta.value } };
 }

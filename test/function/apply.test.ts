@@ -63,7 +63,7 @@ test("status lists every applied file; the lock is free", async () => {
   assert.equal(body.lock, null);
   const first = body.applied[0];
   assert.match(first.checksum, /^[0-9a-f]{64}$/);
-  assert.equal(first.appliedBy, "e2e");
+  assert.equal(first.appliedBy, "token:default (client: e2e)"); // the verified identity; the client's actor as extra info
 });
 
 test("re-applying is a no-op", async () => {

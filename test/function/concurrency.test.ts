@@ -35,7 +35,7 @@ test("a second apply while one runs → 409 lock-held; status shows the holder",
     await new Promise((resolve) => setTimeout(resolve, 600));
     assert.match(await expectError(await post(fn.base, "apply", { migrations: [setup, slow("001_slow.sql", 1.5)] }), 409, "lock-held"), /first-caller/);
     const status = (await (await fetch(`${fn.base}/status`, { headers: authHeaders() })).json()) as StatusResponse;
-    assert.equal(status.lock?.holder, "first-caller");
+    assert.equal(status.lock?.holder, "token:default (client: first-caller)");
   } finally {
     const list = await events(await first);
     assert.deepEqual(list.at(-1), { event: "done", applied: ["001_slow.sql"], failed: null, stoppedBy: null });

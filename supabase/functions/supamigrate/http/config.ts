@@ -3,13 +3,16 @@
  * misconfiguration is reported as a 500 `not-configured` that says which variable to set.
  */
 import type { EngineOptions } from "../../../../shared/engine/types.ts";
-import { MIN_TOKEN_LENGTH } from "../../../../shared/protocol/auth.ts";
+import { configuredTokenValues, type IdentityConfig, readIdentityConfig } from "../identity/config.ts";
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_POOL_SIZE = 3;
 
 export interface FunctionConfig {
-  readonly token: string;
+  /** `SUPAMIGRATE_TOKEN` (the full-scope token named `default`), or null when only other ways in are configured. */
+  readonly token: string | null;
+  /** Machine tokens and user-token verification (docs/identity.md). */
+  readonly identity: IdentityConfig;
   readonly dbUrl: string;
   readonly maxBodyBytes: number;
   /** postgres.js pool size (`SUPAMIGRATE_DB_POOL_SIZE`; 1 when serving PGlite, which takes one connection). */
@@ -27,16 +30,15 @@ export function configuredToken(env: Env): string | null {
   return token === undefined || token === "" ? null : token;
 }
 
+/** Every configured machine token (SUPAMIGRATE_TOKEN and SUPAMIGRATE_TOKENS), to spot one pasted into a URL. */
+export function configuredTokens(env: Env): string[] {
+  return configuredTokenValues(env);
+}
+
 export function readConfig(env: Env): ConfigResult {
-  const token = configuredToken(env);
-  if (token === null || token.length < MIN_TOKEN_LENGTH) {
-    return {
-      ok: false,
-      message: `SUPAMIGRATE_TOKEN is ${token === null ? "not set" : `shorter than ${MIN_TOKEN_LENGTH} characters`}: ` +
-        "generate one (e.g. `openssl rand -base64 32`) and set it with `supabase secrets set SUPAMIGRATE_TOKEN=<token>`, " +
-        "then export the same value as SUPAMIGRATE_TOKEN where the CLI runs",
-    };
-  }
+  const identity = readIdentityConfig(env);
+  if (!identity.ok) return { ok: false, message: identity.message };
+  const token = identity.identity.tokens.find((t) => t.name === "default" && t.token === configuredToken(env)?.trim())?.token ?? null;
   // SUPAMIGRATE_DB_URL wins when set: the engine needs a session (direct or session-pooler) connection
   // for its advisory lock, so a project whose SUPABASE_DB_URL is the transaction pooler (port 6543)
   // sets the direct URL as this secret instead.
@@ -57,6 +59,7 @@ export function readConfig(env: Env): ConfigResult {
     ok: true,
     config: {
       token,
+      identity: identity.identity,
       dbUrl,
       maxBodyBytes: numbers.SUPAMIGRATE_MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES,
       poolSize: numbers.SUPAMIGRATE_DB_POOL_SIZE ?? DEFAULT_POOL_SIZE,

@@ -4,10 +4,13 @@
  * and `index.ts` wires it to Deno's environment and a real engine.
  */
 import type { MigrationEngine, Rejection } from "../../../../shared/engine/types.ts";
-import { validateApplyRequest, validateRollbackRequest } from "../../../../shared/protocol/validate.ts";
-import { refuseTokenInUrl, refuseUnauthorized } from "./auth.ts";
+import {
+  validateApplyRequest, validateBaselineRequest, validateImportHistoryRequest, validateRepairRequest, validateRollbackRequest,
+} from "../../../../shared/protocol/validate.ts";
+import { type Identity, withVerifiedActor } from "../identity/identity.ts";
+import { admit, refuseTokenInUrl } from "./auth.ts";
 import { readJsonBody } from "./body.ts";
-import { configuredToken, type Env, type FunctionConfig, readConfig } from "./config.ts";
+import { configuredTokens, type Env, type FunctionConfig, readConfig } from "./config.ts";
 import { errorResponse, internalError, jsonResponse } from "./errors.ts";
 import { describeRoutes, matchRoute, type RouteName } from "./routes.ts";
 import { ndjsonResponse } from "./stream.ts";
@@ -29,28 +32,32 @@ export function createHandler(deps: HandlerDeps): (request: Request) => Promise<
     const started = Date.now();
     const url = new URL(request.url);
     const match = matchRoute(request.method, url);
-    const label = `${request.method} ${match.kind === "not-found" ? `/${match.path}` : match.route}`;
+    // An unknown path is never echoed (in the log or the answer): someone may have pasted a token into it.
+    const label = `${request.method} ${match.kind === "not-found" ? "(unknown route)" : match.route}`;
     const finish = (response: Response, note = "") => {
       log(`supamigrate ${label} ${response.status} ${Date.now() - started}ms${note}`);
       return response;
     };
     try {
       if (match.kind === "not-found") {
-        return finish(errorResponse(404, "not-found", `no route "/${match.path}": the function answers ${describeRoutes()} under its base URL (…/functions/v1/supamigrate)`));
+        return finish(errorResponse(404, "not-found", `no such route: the function answers ${describeRoutes()} under its base URL (…/functions/v1/supamigrate)`));
       }
       if (match.kind === "wrong-method") {
         return finish(errorResponse(405, "method-not-allowed", `${match.route} takes ${match.allow}, not ${request.method}`, { headers: { allow: match.allow } }));
       }
-      const inUrl = await refuseTokenInUrl(url, configuredToken(deps.env));
+      const inUrl = await refuseTokenInUrl(url, configuredTokens(deps.env));
       if (inUrl) return finish(inUrl);
       if (match.route === "health") return finish(jsonResponse({ ok: true, version: deps.version }));
 
       const configured = readConfig(deps.env);
       if (!configured.ok) return finish(errorResponse(500, "not-configured", configured.message));
-      const unauthorized = await refuseUnauthorized(request, configured.config.token);
-      if (unauthorized) return finish(unauthorized);
+      // Who is calling (machine token or verified Supabase user) and may they call this route.
+      // The adoption routes write the tracking table: they need what apply needs (write scope / admin).
+      const scopeRoute = match.route === "baseline" || match.route === "repair" || match.route === "import-history" ? "apply" : match.route;
+      const admitted = await admit(request, configured.config.identity, scopeRoute);
+      if (!admitted.ok) return finish(admitted.response);
 
-      const response = await route(match.route, request, configured.config);
+      const response = await route(match.route, request, configured.config, admitted.identity);
       if (response.headers.get("content-type")?.startsWith("application/x-ndjson")) return response;
       return finish(response);
     } catch (error) {
@@ -58,7 +65,7 @@ export function createHandler(deps: HandlerDeps): (request: Request) => Promise<
     }
   };
 
-  async function route(name: Exclude<RouteName, "health">, request: Request, config: FunctionConfig): Promise<Response> {
+  async function route(name: Exclude<RouteName, "health">, request: Request, config: FunctionConfig, identity: Identity): Promise<Response> {
     if (name === "status") return jsonResponse(await deps.engine(config).status());
 
     const body = await readJsonBody(request, config.maxBodyBytes);
@@ -66,8 +73,12 @@ export function createHandler(deps: HandlerDeps): (request: Request) => Promise<
     if (name === "rollback") {
       const checked = validateRollbackRequest(body.json);
       if (!checked.ok) return errorResponse(400, checked.code, checked.message);
-      const prepared = await deps.engine(config).prepareRollback(checked.value);
+      // applied_by / the lock holder come from the verified identity, never from the client's meta.actor.
+      const prepared = await deps.engine(config).prepareRollback({ ...checked.value, meta: withVerifiedActor(checked.value.meta, identity) });
       return prepared.ok ? stream(name, prepared.run) : rejected(prepared.rejection);
+    }
+    if (name === "baseline" || name === "repair" || name === "import-history") {
+      return await adoption(name, body.json, config, identity);
     }
     const checked = validateApplyRequest(body.json);
     if (!checked.ok) return errorResponse(400, checked.code, checked.message);
@@ -75,8 +86,34 @@ export function createHandler(deps: HandlerDeps): (request: Request) => Promise<
       const planned = await deps.engine(config).plan(checked.value);
       return planned.ok ? jsonResponse(planned.plan) : rejected(planned.rejection);
     }
-    const prepared = await deps.engine(config).prepareApply(checked.value);
+    const prepared = await deps.engine(config).prepareApply({ ...checked.value, meta: withVerifiedActor(checked.value.meta, identity) });
     return prepared.ok ? stream(name, prepared.run) : rejected(prepared.rejection);
+  }
+
+  /** baseline / repair / import-history: JSON in, JSON out (nothing runs from files); the actor is the verified identity. */
+  async function adoption(name: "baseline" | "repair" | "import-history", json: unknown, config: FunctionConfig, identity: Identity): Promise<Response> {
+    const engine = deps.engine(config);
+    const answer = async <T>(call: (() => Promise<{ ok: true; result: T } | { ok: false; rejection: Rejection }>) | null) => {
+      if (call === null) return errorResponse(501, "not-implemented", `this engine does not support ${name}; upgrade supamigrate`);
+      const result = await call();
+      return result.ok ? jsonResponse(result.result) : rejected(result.rejection);
+    };
+    if (name === "baseline") {
+      const checked = validateBaselineRequest(json);
+      if (!checked.ok) return errorResponse(400, checked.code, checked.message);
+      const request = { ...checked.value, meta: withVerifiedActor(checked.value.meta, identity) };
+      return await answer(engine.baseline ? () => engine.baseline!(request) : null);
+    }
+    if (name === "repair") {
+      const checked = validateRepairRequest(json);
+      if (!checked.ok) return errorResponse(400, checked.code, checked.message);
+      const request = { ...checked.value, meta: withVerifiedActor(checked.value.meta, identity) };
+      return await answer(engine.repair ? () => engine.repair!(request) : null);
+    }
+    const checked = validateImportHistoryRequest(json);
+    if (!checked.ok) return errorResponse(400, checked.code, checked.message);
+    const request = { ...checked.value, meta: withVerifiedActor(checked.value.meta, identity) };
+    return await answer(engine.importHistory ? () => engine.importHistory!(request) : null);
   }
 
   function stream(name: RouteName, run: Parameters<typeof ndjsonResponse>[0]): Response {

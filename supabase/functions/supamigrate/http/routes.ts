@@ -3,7 +3,7 @@
  * behind `…/functions/v1/supamigrate/<route>` (locally) and `/supamigrate/<route>` (on Supabase).
  */
 
-export type RouteName = "health" | "status" | "plan" | "apply" | "rollback";
+export type RouteName = "health" | "status" | "plan" | "apply" | "rollback" | "baseline" | "repair" | "import-history";
 
 const ROUTES: Record<RouteName, "GET" | "POST"> = {
   health: "GET",
@@ -11,6 +11,10 @@ const ROUTES: Record<RouteName, "GET" | "POST"> = {
   plan: "POST",
   apply: "POST",
   rollback: "POST",
+  // adoption (docs/adoption.md): write scope / admin, like apply
+  baseline: "POST",
+  repair: "POST",
+  "import-history": "POST",
 };
 
 export const FUNCTION_NAME = "supamigrate";

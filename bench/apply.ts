@@ -1,0 +1,135 @@
+/**
+ * `npm run bench:apply`: the same generated migrations applied to fresh PostgreSQL 15 databases by
+ * (a) `supamigrate apply` through the served function, (b) psql in one session with a transaction per
+ * file, (c) `supabase db push`. Two settings: local (loopback) and "CI far from the database", where a
+ * proxy adds BENCH_DELAY_MS (10) each way between the client and what it talks to — Postgres for psql
+ * and the Supabase CLI, the function for supamigrate (the function talks to Postgres directly, as an
+ * Edge Function next to its database does).
+ * Env: BENCH_FILES_LOCAL (500), BENCH_FILES_FAR (100), BENCH_DELAY_MS (10).
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import postgres from "postgres";
+import { startServe } from "../cli/serve/index.ts";
+import { type PostgresServer, startPostgres } from "../test/support/postgres.ts";
+import { startDelayProxy } from "./support/delay-proxy.ts";
+import { writeMigrations, writeSupabaseMigrations } from "./support/generate.ts";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const PSQL = join(process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin", "psql");
+const filesLocal = Number(process.env.BENCH_FILES_LOCAL ?? 500);
+const filesFar = Number(process.env.BENCH_FILES_FAR ?? 100);
+const delayMs = Number(process.env.BENCH_DELAY_MS ?? 10);
+
+interface Timing { readonly supamigrate: number; readonly psql: number; readonly supabase: number }
+
+function exec(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const ms = performance.now() - started;
+      if (code === 0) resolvePromise(ms);
+      else reject(new Error(`${command} ${args.join(" ")} exited ${code}:\n${output.slice(-2000)}`));
+    });
+  });
+}
+
+async function assertApplied(dbUrl: string, count: number, who: string): Promise<void> {
+  const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
+  const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from pg_tables where schemaname = 'public' and tablename like 'items_%'`;
+  await sql.end();
+  if (n !== count) throw new Error(`${who} created ${n} of ${count} tables`);
+}
+
+/** A URL with the port swapped (for going through the proxy). */
+const viaPort = (url: string, port: number) => { const u = new URL(url); u.port = String(port); return u.toString(); };
+
+async function runSupamigrate(pg: PostgresServer, dir: string, count: number, delay: number): Promise<number> {
+  const dbUrl = await pg.createDatabase();
+  const serve = await startServe({ dbUrl });
+  // A deployed function is already booted: wake it (no database work) before the clock starts.
+  await fetch(`${serve.url}/health`);
+  const origin = new URL(serve.url);
+  const proxy = delay > 0 ? await startDelayProxy({ host: origin.hostname, port: Number(origin.port) }, delay) : null;
+  try {
+    const url = proxy ? viaPort(serve.url, proxy.port) : serve.url;
+    const ms = await exec(process.execPath, [join(ROOT, "bin/supamigrate.js"), "apply", "--url", url, "--dir", dir], {
+      env: { SUPAMIGRATE_TOKEN: serve.token, NO_COLOR: "1" },
+    });
+    await assertApplied(dbUrl, count, "supamigrate");
+    return ms;
+  } finally {
+    await proxy?.close();
+    await serve.stop();
+  }
+}
+
+async function runPsql(pg: PostgresServer, dir: string, names: string[], delay: number): Promise<number> {
+  const dbUrl = await pg.createDatabase();
+  const proxy = delay > 0 ? await startDelayProxy({ host: "127.0.0.1", port: pg.port }, delay) : null;
+  try {
+    const script = join(dir, "..", "all.psql");
+    writeFileSync(script, names.map((name) => `begin;\n\\i ${join(dir, name)}\ncommit;\n`).join(""));
+    const ms = await exec(PSQL, [proxy ? viaPort(dbUrl, proxy.port) : dbUrl, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", script]);
+    await assertApplied(dbUrl, names.length, "psql");
+    return ms;
+  } finally {
+    await proxy?.close();
+  }
+}
+
+async function runSupabase(pg: PostgresServer, work: string, count: number, delay: number): Promise<number> {
+  const dbUrl = await pg.createDatabase();
+  const proxy = delay > 0 ? await startDelayProxy({ host: "127.0.0.1", port: pg.port }, delay) : null;
+  try {
+    const project = join(work, "supabase-project");
+    writeSupabaseMigrations(join(project, "supabase", "migrations"), count);
+    writeFileSync(join(project, "supabase", "config.toml"), 'project_id = "bench"\n');
+    const target = `${proxy ? viaPort(dbUrl, proxy.port) : dbUrl}?sslmode=disable`;
+    const ms = await exec(join(ROOT, "node_modules", ".bin", "supabase"), ["db", "push", "--db-url", target, "--yes"], { cwd: project });
+    await assertApplied(dbUrl, count, "supabase db push");
+    return ms;
+  } finally {
+    await proxy?.close();
+  }
+}
+
+async function setting(pg: PostgresServer, count: number, delay: number): Promise<Timing> {
+  const work = mkdtempSync(join(tmpdir(), "supamigrate-bench-"));
+  try {
+    const dir = join(work, "scripts");
+    const names = writeMigrations(dir, count);
+    const supamigrate = await runSupamigrate(pg, dir, count, delay);
+    const psql = await runPsql(pg, dir, names, delay);
+    const supabase = await runSupabase(pg, work, count, delay);
+    return { supamigrate, psql, supabase };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const x = (ratio: number) => `${ratio.toFixed(2)}×`;
+
+await exec(process.execPath, [join(ROOT, "build.mjs")], { cwd: ROOT });
+const pg = await startPostgres();
+try {
+  console.log(`Local (loopback), ${filesLocal} files …`);
+  const local = await setting(pg, filesLocal, 0);
+  console.log(`CI far from the database (+${delayMs} ms each way), ${filesFar} files …`);
+  const far = await setting(pg, filesFar, delayMs);
+  console.log("");
+  console.log("| setting | files | (a) supamigrate | (b) psql, tx per file | (c) supabase db push | ratios |");
+  console.log("|---|---|---|---|---|---|");
+  console.log(`| local | ${filesLocal} | ${s(local.supamigrate)} | ${s(local.psql)} | ${s(local.supabase)} | (a)/(b) = ${x(local.supamigrate / local.psql)} (target ≤ 1.1×); (c)/(a) = ${x(local.supabase / local.supamigrate)} |`);
+  console.log(`| far (+${delayMs} ms each way) | ${filesFar} | ${s(far.supamigrate)} | ${s(far.psql)} | ${s(far.supabase)} | (c)/(a) = ${x(far.supabase / far.supamigrate)} (target ≥ 8×); (b)/(a) = ${x(far.psql / far.supamigrate)} (target ≥ 15×) |`);
+} finally {
+  await pg.stop();
+}

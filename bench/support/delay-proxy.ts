@@ -1,0 +1,38 @@
+/**
+ * A TCP proxy that adds a fixed delay in each direction: "CI far from the database" on one machine.
+ * Chunks keep their order (every chunk waits the same time, and timers of equal delay fire in order).
+ */
+import { createServer, type Socket, connect } from "node:net";
+
+export interface DelayProxy {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function startDelayProxy(target: { host: string; port: number }, delayMs: number): Promise<DelayProxy> {
+  const sockets = new Set<Socket>();
+  const pipeDelayed = (from: Socket, to: Socket) => {
+    from.on("data", (chunk) => setTimeout(() => to.write(chunk), delayMs));
+    from.on("end", () => setTimeout(() => to.end(), delayMs));
+    from.on("error", () => to.destroy());
+  };
+  const server = createServer((client) => {
+    const upstream = connect(target.port, target.host);
+    for (const socket of [client, upstream]) {
+      socket.setNoDelay(true);
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+    }
+    pipeDelayed(client, upstream);
+    pipeDelayed(upstream, client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  return {
+    port: typeof address === "object" && address ? address.port : 0,
+    close: () => new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    }),
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * `supamigrate apply`: sends every migration in the folder to the function in one request and shows
+ * its progress; the function runs the pending ones, each in its own transaction.
+ */
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { applyAll, type FunctionClient } from "../../shared/client/index.ts";
+import type { ApplyEvent, ApplyMeta, ApplyRequest } from "../../shared/protocol/types.ts";
+import { runMeta } from "../meta.ts";
+import { readFolderOrFail } from "../local-files.ts";
+import { UsageError } from "../output/errors.ts";
+import { createProgress, OUTPUT_FORMATS, type OutputFormat } from "../output/progress.ts";
+import { runWithTarget, withTargetOptions } from "../target.ts";
+
+export interface ApplyOptions {
+  readonly dir: string;
+  readonly dryRun: boolean;
+  readonly to: string | null;
+  readonly placeholders: Record<string, string>;
+  readonly meta: ApplyMeta;
+  readonly format: OutputFormat;
+  readonly stream: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+/** Applies the folder through `client`; resolves to the exit code (0 ok, 1 a file failed). */
+export async function apply(client: FunctionClient, options: ApplyOptions): Promise<0 | 1> {
+  const folder = readFolderOrFail(options.dir);
+  for (const path of folder.invalidNames) {
+    process.stderr.write(`supamigrate apply: skipping ${path}: not a migration name (NNN_name.sql); see \`supamigrate lint\`.\n`);
+  }
+  const names = folder.migrations.map((m) => m.name);
+  if (options.to !== null && !names.includes(options.to)) {
+    throw new UsageError(`--to ${options.to}: no such migration in ${options.dir}/ (give a file name such as ${names.at(-1) ?? "001_init.sql"}).`);
+  }
+  const request: ApplyRequest = {
+    migrations: folder.migrations.map((m) => ({ name: m.name, sql: m.sql, rollback: m.rollback })),
+    dryRun: options.dryRun,
+    to: options.to,
+    placeholders: options.placeholders,
+    meta: options.meta,
+  };
+  const progress = await createProgress({ format: options.format, kind: "apply", dir: options.dir, stream: options.stream });
+  let firstPending: string[] | null = null;
+  const onEvent = (event: ApplyEvent) => {
+    if (event.event === "start") firstPending ??= event.pending;
+    progress.event(event);
+  };
+  const started = performance.now();
+  const result = await applyAll(client, request, onEvent, { onResume: (round) => progress.resumed(round) });
+  const inScope = options.to === null ? names : names.slice(0, names.indexOf(options.to) + 1);
+  const pending = new Set<string>(firstPending ?? [...result.applied, ...(result.failed ? [result.failed.name] : [])]);
+  const skipped = inScope.filter((n) => !pending.has(n));
+  progress.finish({ kind: "apply", result, skipped, dryRun: options.dryRun, totalMs: performance.now() - started });
+  return result.failed ? 1 : 0;
+}
+
+/** `--set key=value`, repeatable. */
+function collectSet(value: string, previous: Record<string, string>): Record<string, string> {
+  const match = /^([A-Za-z0-9_]+)=(.*)$/s.exec(value);
+  if (!match) throw new InvalidArgumentError("expected name=value (name: letters, digits, underscore), e.g. --set admin_email=you@example.com.");
+  return { ...previous, [match[1]]: match[2] };
+}
+
+export function register(program: Command): void {
+  withTargetOptions(program.command("apply"))
+    .description("apply pending migrations through the function, each in its own transaction")
+    .option("--dir <dir>", "the migrations folder", "scripts")
+    .option("--dry-run", "run every pending file and roll it back: shows what would fail, commits nothing", false)
+    .option("--to <name>", "stop after this file (inclusive)")
+    .option("--set <name=value>", "a placeholder value, e.g. --set admin_email=you@example.com (repeatable)", collectSet, {})
+    .addOption(new Option("--format <format>", "output format").choices(OUTPUT_FORMATS).default("text"))
+    .action(async (flags: { url?: string; dbUrl?: string; dir: string; dryRun: boolean; to?: string; set: Record<string, string>; format: OutputFormat }) => {
+      process.exitCode = await runWithTarget("apply", flags, flags.format === "json", (client) =>
+        apply(client, {
+          dir: flags.dir,
+          dryRun: flags.dryRun,
+          to: flags.to ?? null,
+          placeholders: flags.set,
+          meta: runMeta(),
+          format: flags.format,
+          stream: process.stdout,
+        }));
+    });
+}
+

@@ -1,0 +1,37 @@
+/**
+ * Progress of an `apply` or `rollback` run, in the chosen format: a live spinner line per migration
+ * on a TTY, plain lines otherwise (plus workflow annotations for `github`), NDJSON for `json`.
+ */
+import type { ApplyEvent } from "../../shared/protocol/types.ts";
+import { colorsFor } from "./colors.ts";
+import { jsonProgress } from "./progress-json.ts";
+import { lineProgress } from "./progress-lines.ts";
+import { ttyProgress } from "./progress-tty.ts";
+import type { RunSummary } from "./summary.ts";
+
+export type OutputFormat = "text" | "json" | "github";
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ["text", "json", "github"];
+
+export interface Progress {
+  event(event: ApplyEvent): void;
+  /** The function stopped for its time budget and the client calls again. */
+  resumed(round: number): void;
+  finish(summary: RunSummary): void;
+}
+
+export interface ProgressOptions {
+  readonly format: OutputFormat;
+  readonly kind: "apply" | "rollback";
+  /** The migrations folder as the user named it, for failure paths (`scripts/019_x.sql`). */
+  readonly dir: string;
+  readonly stream: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export async function createProgress(options: ProgressOptions): Promise<Progress> {
+  const write = (line: string) => options.stream.write(`${line}\n`);
+  const pathOf = (name: string) => `${options.dir.replace(/\/+$/, "")}/${options.kind === "rollback" ? "rollback/" : ""}${name}`;
+  if (options.format === "json") return jsonProgress(write);
+  const colors = colorsFor(options.stream);
+  if (options.format === "text" && options.stream.isTTY) return await ttyProgress(options.stream, colors, pathOf);
+  return lineProgress(write, colors, pathOf, options.format === "github");
+}

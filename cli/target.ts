@@ -1,0 +1,143 @@
+/**
+ * Where a command sends its work: the function (`--url`, default `$SUPAMIGRATE_URL`, token from
+ * `$SUPAMIGRATE_TOKEN`), the function reached through supabase-js (`--project-url` + `--anon-key`,
+ * default `$SUPABASE_URL` + `$SUPABASE_ANON_KEY`; docs/identity.md) or the same engine run here
+ * against a database (`--db-url`).
+ */
+import { createClient, createEngineClient, type FunctionClient } from "../shared/client/index.ts";
+import { reportError, UsageError } from "./output/errors.ts";
+
+export interface TargetFlags {
+  readonly url?: string;
+  readonly dbUrl?: string;
+  /** The Supabase project URL (`https://<ref>.supabase.co`): call the function with supabase-js. */
+  readonly projectUrl?: string;
+  /** The project's publishable / anon key (public; sent as `apikey`). */
+  readonly anonKey?: string;
+}
+
+export interface Target {
+  readonly client: FunctionClient;
+  /** Where the work goes, for messages (never with a password or the token). */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+export async function openTarget(flags: TargetFlags, env: NodeJS.ProcessEnv = process.env): Promise<Target> {
+  if (flags.url && flags.dbUrl) throw new UsageError("give either --url (the function) or --db-url (a database), not both.");
+  const given = [flags.url && "--url", flags.dbUrl && "--db-url", flags.projectUrl && "--project-url"].filter(Boolean);
+  if (given.length > 1) throw new UsageError(`give one of --url (the function), --project-url (the project, through supabase-js) or --db-url (a database), not ${given.join(" and ")}.`);
+  if (flags.dbUrl) return await openDatabase(flags.dbUrl);
+  if (flags.anonKey && !flags.projectUrl && !env.SUPABASE_URL) throw new UsageError("--anon-key goes with --project-url https://<project-ref>.supabase.co.");
+  if (flags.projectUrl || (!flags.url && !env.SUPAMIGRATE_URL && env.SUPABASE_URL)) {
+    return await openProject(flags.projectUrl ?? env.SUPABASE_URL!, flags.anonKey ?? env.SUPABASE_ANON_KEY, env);
+  }
+  const url = flags.url ?? env.SUPAMIGRATE_URL;
+  if (!url) {
+    throw new UsageError(
+      "no function URL: pass --url https://<project-ref>.supabase.co/functions/v1/supamigrate or set SUPAMIGRATE_URL " +
+        "(or pass --db-url to run the engine directly against a database).",
+    );
+  }
+  const base = functionBaseUrl(url);
+  const client = createClient({ url: base, token: env.SUPAMIGRATE_TOKEN || null });
+  return { client, description: base, close: async () => {} };
+}
+
+/**
+ * The function's base URL, checked: http(s), and no query string, fragment or user info — a token put
+ * there would end up in logs and in our own messages, so the URL is refused without being repeated.
+ */
+export function functionBaseUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError("--url is not a URL: give the function's base URL, https://<project-ref>.supabase.co/functions/v1/supamigrate.");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new UsageError("--url must be an http(s) URL ending in /functions/v1/supamigrate.");
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new UsageError(
+      "--url must not carry a query string, fragment or user info (not repeated here, in case it holds a secret): " +
+        "give the bare base URL and put the token in $SUPAMIGRATE_TOKEN.",
+    );
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+/** The function through supabase-js: `functions.invoke` builds `<project>/functions/v1/supamigrate` and the apikey header. */
+async function openProject(projectUrlText: string, anonKey: string | undefined, env: NodeJS.ProcessEnv): Promise<Target> {
+  const projectUrl = checkedUrl(projectUrlText, "--project-url", "https://<project-ref>.supabase.co");
+  if (!anonKey) {
+    throw new UsageError("--project-url needs the project's publishable (anon) key: pass --anon-key <key> or set SUPABASE_ANON_KEY (Dashboard → Project Settings → API Keys).");
+  }
+  const supabase = await import("../shared/client/supabase.ts");
+  const client = supabase.createSupabaseFunctionClient({
+    supabase: await supabase.createSupabase(projectUrl, anonKey),
+    projectUrl,
+    token: env.SUPAMIGRATE_TOKEN || null,
+  });
+  return { client, description: supabase.functionsUrl(projectUrl), close: async () => {} };
+}
+
+function checkedUrl(text: string, flag: string, example: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`${flag} is not a URL: give ${example}.`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new UsageError(`${flag} must be an http(s) URL like ${example}.`);
+  if (url.search || url.hash || url.username || url.password) {
+    throw new UsageError(`${flag} must not carry a query string, fragment or user info (not repeated here, in case it holds a secret): give ${example}.`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+async function openDatabase(dbUrl: string): Promise<Target> {
+  const description = redact(dbUrl);
+  const [{ default: postgres }, { createEngine }] = await Promise.all([import("postgres"), import("../shared/engine/index.ts")]);
+  const sql = postgres(dbUrl, { max: 2, onnotice: () => {}, connect_timeout: 10, connection: { application_name: "supamigrate-cli" } });
+  const engine = createEngine(sql, { defaultActor: "supamigrate-cli" });
+  return { client: createEngineClient(engine, description), description, close: () => engine.close() };
+}
+
+/** The database URL without its password. */
+export function redact(dbUrl: string): string {
+  try {
+    const url = new URL(dbUrl);
+    if (url.password) url.password = "***";
+    return url.toString();
+  } catch {
+    return "the database given with --db-url";
+  }
+}
+
+/** Adds `--url`, `--project-url`, `--anon-key` and `--db-url` to a command. */
+export function withTargetOptions<T extends { option(flags: string, description: string): T }>(command: T): T {
+  return command
+    .option("--url <url>", "the function's base URL, …/functions/v1/supamigrate (default: $SUPAMIGRATE_URL; token from $SUPAMIGRATE_TOKEN)")
+    .option("--project-url <url>", "the Supabase project URL, https://<ref>.supabase.co: call the function through supabase-js (default: $SUPABASE_URL when $SUPAMIGRATE_URL is unset)")
+    .option("--anon-key <key>", "the project's publishable (anon) key, with --project-url (default: $SUPABASE_ANON_KEY)")
+    .option("--db-url <url>", "run the engine here, directly against this database, instead of through the function");
+}
+
+/** Opens the target, runs `work`, closes the target; errors become a message and exit code. */
+export async function runWithTarget(
+  command: string,
+  flags: TargetFlags,
+  json: boolean,
+  work: (client: FunctionClient) => Promise<number>,
+): Promise<number> {
+  let target: Target | null = null;
+  try {
+    target = await openTarget(flags);
+    return await work(target.client);
+  } catch (error) {
+    return reportError(command, error, json);
+  } finally {
+    await target?.close().catch(() => {});
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Who may do what (docs/identity.md), shared by the function and its clients: the two scopes, which
+ * route needs which, and how a verified identity is written into `applied_by`.
+ */
+
+/** `read` = `GET status`, `POST plan`; `write` = `POST apply`, `POST rollback` (write implies read). */
+export type Scope = "read" | "write";
+
+export const SCOPES: readonly Scope[] = ["read", "write"];
+
+/** The scope a route needs (dry runs included: they run the SQL, then roll it back). */
+export function scopeFor(route: "status" | "plan" | "apply" | "rollback"): Scope {
+  return route === "apply" || route === "rollback" ? "write" : "read";
+}
+
+/** The scopes a token holds, with write implying read. */
+export function effectiveScopes(scopes: readonly Scope[]): Scope[] {
+  return scopes.includes("write") ? ["read", "write"] : scopes.includes("read") ? ["read"] : [];
+}
+
+/** A machine token's name: what `applied_by` shows (`token:<name>`), never the token. */
+export const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * The `applied_by` text: the verified identity first, then what the client said about itself (its
+ * `meta.actor`, e.g. the GitHub actor), which is unverified and only kept as extra information.
+ */
+export function actorText(verified: string, claimed: string | null | undefined): string {
+  const extra = typeof claimed === "string" ? claimed.replace(/[\u0000-\u001f\u007f]+/g, " ").trim().slice(0, 200) : "";
+  return extra && extra !== verified ? `${verified} (client: ${extra})` : verified;
+}

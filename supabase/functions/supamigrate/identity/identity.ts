@@ -1,0 +1,77 @@
+/**
+ * Who is calling, and may they do this: machine tokens (constant time, every configured token
+ * compared) first, then Supabase user access tokens (jose). Runs before the body is read and before
+ * any database connection exists.
+ */
+import { bearerToken, matchingTokens } from "../../../../shared/protocol/auth.ts";
+import { actorText, type Scope, scopeFor } from "../../../../shared/protocol/identity.ts";
+import type { ApplyMeta } from "../../../../shared/protocol/types.ts";
+import type { IdentityConfig } from "./config.ts";
+import { looksLikeJwt, verifyUserToken } from "./jwt.ts";
+
+export type Identity =
+  | { readonly kind: "token"; readonly name: string; readonly scopes: readonly Scope[] }
+  | { readonly kind: "user"; readonly id: string; readonly email: string | null; readonly admin: boolean };
+
+export type Authenticated =
+  | { readonly ok: true; readonly identity: Identity }
+  | { readonly ok: false; readonly status: 401 | 503; readonly code: string; readonly message: string };
+
+export async function authenticate(authorization: string | null, config: IdentityConfig): Promise<Authenticated> {
+  const presented = bearerToken(authorization);
+  // Compare against every configured token even when nothing was presented, so a missing header,
+  // a wrong token and a JWT cost the same time here.
+  const matches = await matchingTokens(presented ?? "", config.tokens.map((t) => t.token));
+  if (presented === null) {
+    return unauthorized(
+      authorization === null
+        ? "no bearer token: send `Authorization: Bearer <token>` with a machine token (the CLI reads $SUPAMIGRATE_TOKEN) or a signed-in Supabase user's access token"
+        : "the Authorization header is not `Bearer <token>`: send `Authorization: Bearer <token>`",
+    );
+  }
+  if (matches.length > 0) {
+    const token = config.tokens[matches[0]];
+    return { ok: true, identity: { kind: "token", name: token.name, scopes: token.scopes } };
+  }
+  if (config.jwt !== null && looksLikeJwt(presented)) {
+    const verified = await verifyUserToken(presented, config.jwt);
+    if (!verified.ok) return verified;
+    return { ok: true, identity: { kind: "user", id: verified.user.id, email: verified.user.email, admin: verified.user.appRole === "admin" } };
+  }
+  if (looksLikeJwt(presented)) {
+    return unauthorized("the bearer token is a JWT, but this function does not accept Supabase user tokens (SUPABASE_URL is not set): use a machine token (SUPAMIGRATE_TOKEN)");
+  }
+  return unauthorized(
+    config.tokens.length === 0
+      ? "the bearer token is not a Supabase access token, and no machine tokens are configured: sign in, or set SUPAMIGRATE_TOKEN / SUPAMIGRATE_TOKENS (see docs/identity.md)"
+      : "the bearer token matches none of the function's machine tokens (SUPAMIGRATE_TOKEN / SUPAMIGRATE_TOKENS): check $SUPAMIGRATE_TOKEN where you run the CLI against the secret (`supabase secrets list` shows its digest)",
+  );
+}
+
+function unauthorized(message: string): Authenticated {
+  return { ok: false, status: 401, code: "unauthorized", message };
+}
+
+/** Null when `identity` may call `route`, else the 403 message. */
+export function forbiddenReason(identity: Identity, route: "status" | "plan" | "apply" | "rollback"): string | null {
+  const needed = scopeFor(route);
+  if (identity.kind === "token") {
+    if (identity.scopes.includes(needed)) return null;
+    return `this token ("${identity.name}") has the ${identity.scopes.join("+") || "no"} scope; ${route} needs ${needed}: ` +
+      "use a token with the write scope (SUPAMIGRATE_TOKENS) or SUPAMIGRATE_TOKEN";
+  }
+  if (needed === "read" || identity.admin) return null;
+  return `${identity.email ?? `user ${identity.id}`} is signed in but is not a migration admin; ${route} needs app_metadata.role = "admin" ` +
+    "(set by scripts/012_create_admin_user.sql, or `update auth.users set raw_app_meta_data = raw_app_meta_data || '{\"role\":\"admin\"}' where email = …`), " +
+    "then sign in again so the new access token carries it. Any signed-in user may read status and plan.";
+}
+
+/** What `applied_by` records for a verified identity: `token:<name>` or `user:<id> <email>`, never a token. */
+export function verifiedActor(identity: Identity): string {
+  return identity.kind === "token" ? `token:${identity.name}` : `user:${identity.id}${identity.email ? ` ${identity.email}` : ""}`;
+}
+
+/** The request's meta with `actor` replaced by the verified identity (the client's claim kept as extra info). */
+export function withVerifiedActor(meta: ApplyMeta | undefined, identity: Identity): ApplyMeta {
+  return { ...(meta ?? {}), actor: actorText(verifiedActor(identity), meta?.actor) };
+}

@@ -1,0 +1,237 @@
+// `supamigrate apply/status/verify/rollback` end to end: the CLI process → the served function (real
+// Deno, the real engine) → a real PostgreSQL 15.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import postgres from "postgres";
+import { freePort, type PostgresServer, startPostgres } from "../support/postgres.ts";
+import { lines, makeProject, runCli, serveFunction, type ServedFunction, SMALL_SET } from "./support/cli.ts";
+
+let pg: PostgresServer;
+const cleanups: Array<() => Promise<void> | void> = [];
+
+before(async () => {
+  pg = await startPostgres();
+});
+after(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  await pg?.stop();
+});
+
+async function fixture(files = SMALL_SET, env?: Record<string, string>): Promise<{ cwd: string; fn: ServedFunction; dbUrl: string }> {
+  const dbUrl = await pg.createDatabase();
+  const fn = await serveFunction(dbUrl, env);
+  const cwd = makeProject(files);
+  cleanups.push(() => fn.serve.stop(), () => rmSync(cwd, { recursive: true, force: true }));
+  return { cwd, fn, dbUrl };
+}
+
+async function tracked(dbUrl: string): Promise<string[]> {
+  const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
+  try {
+    return (await sql`select name from supamigrate.migrations order by name`).map((row) => row.name as string);
+  } finally {
+    await sql.end();
+  }
+}
+
+test("apply, a second apply that skips everything, status, verify, rollback", async () => {
+  const { cwd, fn, dbUrl } = await fixture();
+  const env = { ...fn.env, GITHUB_ACTOR: "octocat", GITHUB_SHA: "a".repeat(40) };
+
+  const dry = await runCli(["apply", "--dry-run"], { cwd, env });
+  assert.equal(dry.status, 0);
+  assert.deepEqual(lines(dry.stdout), [
+    "✓ 001_create_teams.sql  <t> (dry run)",
+    "✓ 002_create_members.sql  <t> (dry run)",
+    "✓ 003_create_team_sizes.sql  <t> (dry run)",
+    "Dry run: would apply 3, skipped 0 (already applied), failed 0 — <t>; nothing was committed",
+  ]);
+
+  const first = await runCli(["apply"], { cwd, env });
+  assert.equal(first.stderr, "");
+  assert.equal(first.status, 0);
+  assert.deepEqual(lines(first.stdout), [
+    "✓ 001_create_teams.sql  <t>",
+    "✓ 002_create_members.sql  <t>",
+    "✓ 003_create_team_sizes.sql  <t>",
+    "Applied 3, skipped 0 (already applied), failed 0 — <t>",
+  ]);
+  assert.deepEqual(await tracked(dbUrl), ["001_create_teams.sql", "002_create_members.sql", "003_create_team_sizes.sql"]);
+
+  const second = await runCli(["apply"], { cwd, env });
+  assert.equal(second.status, 0);
+  assert.deepEqual(lines(second.stdout), ["Applied 0, skipped 3 (already applied), failed 0 — <t>"]);
+
+  const status = await runCli(["status"], { cwd, env });
+  assert.equal(status.status, 0);
+  const table = lines(status.stdout);
+  // applied_by is the verified identity (the function's SUPAMIGRATE_TOKEN is named "default"), the CLI's actor kept as extra info
+  assert.equal(table[0], "name                       applied at            by                               duration");
+  assert.match(table[1], /^001_create_teams\.sql {7}\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ  token:default \(client: octocat\)  <t>$/);
+  assert.equal(table.length, 5);
+  assert.equal(table[4], "3 applied, 0 pending, 0 drifted (compared with scripts/)");
+
+  const json = await runCli(["status", "--format", "json"], { cwd, env });
+  const parsed = JSON.parse(json.stdout);
+  assert.deepEqual(parsed.applied.map((row: { name: string }) => row.name), ["001_create_teams.sql", "002_create_members.sql", "003_create_team_sizes.sql"]);
+  assert.equal(parsed.applied[0].gitSha, "a".repeat(40));
+  assert.deepEqual(parsed.local, { pending: [], drifted: [], missing: [] });
+
+  const verify = await runCli(["verify"], { cwd, env });
+  assert.equal(verify.status, 0);
+  assert.deepEqual(lines(verify.stdout), ["Verified: 3 deployed files match scripts/ (0 pending)."]);
+
+  const dryRollback = await runCli(["rollback", "--steps", "2", "--dry-run"], { cwd, env });
+  assert.equal(dryRollback.status, 0);
+  assert.deepEqual(lines(dryRollback.stdout), [
+    "✓ 003_create_team_sizes.sql  <t> (dry run) rolled back",
+    "✓ 002_create_members.sql  <t> (dry run) rolled back",
+    "Dry run: would roll back 2, failed 0 — <t>; nothing was committed",
+  ]);
+  assert.equal((await tracked(dbUrl)).length, 3);
+
+  const rollback = await runCli(["rollback"], { cwd, env });
+  assert.equal(rollback.status, 0);
+  assert.deepEqual(lines(rollback.stdout), ["✓ 003_create_team_sizes.sql  <t> rolled back", "Rolled back 1, failed 0 — <t>"]);
+  assert.deepEqual(await tracked(dbUrl), ["001_create_teams.sql", "002_create_members.sql"]);
+
+  const to = await runCli(["rollback", "--to", "001_create_teams.sql"], { cwd, env });
+  assert.equal(to.status, 0);
+  assert.deepEqual(lines(to.stdout), ["✓ 002_create_members.sql  <t> rolled back", "Rolled back 1, failed 0 — <t>"]);
+  assert.deepEqual(await tracked(dbUrl), ["001_create_teams.sql"]);
+
+  const both = await runCli(["rollback", "--steps", "1", "--to", "001_create_teams.sql"], { cwd, env });
+  assert.equal(both.status, 2);
+  assert.equal(both.stderr, "supamigrate rollback: give either --steps N or --to NAME, not both.\n");
+});
+
+test("verify exits 1 and names a deployed file edited locally, and one deleted locally", async () => {
+  const { cwd, fn } = await fixture();
+  assert.equal((await runCli(["apply"], { cwd, env: fn.env })).status, 0);
+  writeFileSync(join(cwd, "scripts/002_create_members.sql"), `${SMALL_SET["002_create_members.sql"]}-- edited after deploy\n`);
+  const edited = await runCli(["verify"], { cwd, env: fn.env });
+  assert.equal(edited.status, 1);
+  const out = lines(edited.stdout);
+  assert.match(out[0], /^drift: scripts\/002_create_members\.sql was edited after it was deployed \(deployed checksum [0-9a-f]{12}, local [0-9a-f]{12}\): restore the deployed text and put the change in a new migration\.$/);
+  assert.equal(out.at(-1), "Verify failed: 1 of 3 deployed files drifted.");
+
+  // apply refuses too (409 drift): exit 1, nothing applied
+  const apply = await runCli(["apply"], { cwd, env: fn.env });
+  assert.equal(apply.status, 1);
+  assert.match(apply.stderr, /^supamigrate apply: 1 applied file differs from the deployed version: 002_create_members\.sql/);
+
+  writeFileSync(join(cwd, "scripts/002_create_members.sql"), SMALL_SET["002_create_members.sql"]);
+  unlinkSync(join(cwd, "scripts/001_create_teams.sql"));
+  const deleted = await runCli(["verify"], { cwd, env: fn.env });
+  assert.equal(deleted.status, 1);
+  assert.deepEqual(lines(deleted.stdout), [
+    "drift: scripts/001_create_teams.sql was deployed but is missing locally: restore it (e.g. `git checkout <deployed commit> -- scripts/001_create_teams.sql`); a deployed migration is never deleted or renamed.",
+    "Verify failed: 1 of 3 deployed files drifted.",
+  ]);
+});
+
+test("a failing migration: exit 1, the failure at its file and line, and a GitHub annotation there", async () => {
+  const files = {
+    "001_create_teams.sql": SMALL_SET["001_create_teams.sql"],
+    "002_add_column.sql": "-- adds a column\n\nalter table public.team add column motto text;\n",
+  };
+  const { cwd, fn, dbUrl } = await fixture(files);
+  const result = await runCli(["apply", "--format", "github"], { cwd, env: fn.env });
+  assert.equal(result.status, 1);
+  assert.deepEqual(lines(result.stdout), [
+    "✓ 001_create_teams.sql  <t>",
+    "✗ 002_add_column.sql  <t>",
+    '  scripts/002_add_column.sql:3:1: error 42P01: relation "public.team" does not exist',
+    '::error file=scripts/002_add_column.sql,line=3,col=1,title=42P01::relation "public.team" does not exist',
+    "Applied 1, skipped 0 (already applied), failed 1 (002_add_column.sql) — <t>",
+  ]);
+  assert.deepEqual(await tracked(dbUrl), ["001_create_teams.sql"]);
+});
+
+test("apply resumes by itself when the function stops for its time budget", async () => {
+  const { cwd, fn, dbUrl } = await fixture(SMALL_SET, { SUPAMIGRATE_TIME_BUDGET_MS: "1" });
+  const result = await runCli(["apply"], { cwd, env: fn.env });
+  assert.equal(result.stderr, "");
+  assert.equal(result.status, 0);
+  assert.deepEqual(lines(result.stdout), [
+    "✓ 001_create_teams.sql  <t>",
+    "… the function stopped for its time budget; resuming (call 2)",
+    "✓ 002_create_members.sql  <t>",
+    "… the function stopped for its time budget; resuming (call 3)",
+    "✓ 003_create_team_sizes.sql  <t>",
+    "Applied 3, skipped 0 (already applied), failed 0 — <t> in 3 calls (resumed after the function's time budget)",
+  ]);
+  assert.equal((await tracked(dbUrl)).length, 3);
+});
+
+test("--format json: the events as NDJSON and one combined done line", async () => {
+  const { cwd, fn } = await fixture();
+  const result = await runCli(["apply", "--format", "json", "--to", "002_create_members.sql"], { cwd, env: fn.env });
+  assert.equal(result.status, 0);
+  const events = result.stdout.trim().split("\n").map((line) => JSON.parse(line));
+  assert.deepEqual(events.map((e) => e.event), ["start", "migration-start", "applied", "migration-start", "applied", "done"]);
+  assert.deepEqual(events[0], { event: "start", pending: ["001_create_teams.sql", "002_create_members.sql"], dryRun: false });
+  const done = events.at(-1);
+  assert.deepEqual({ ...done, durationMs: 0 }, {
+    event: "done", applied: ["001_create_teams.sql", "002_create_members.sql"], failed: null, stoppedBy: null,
+    rounds: 1, skipped: [], dryRun: false, durationMs: 0,
+  });
+});
+
+test("a wrong token: exit 2, a message that says what to fix, and the token never printed", async () => {
+  const { cwd, fn } = await fixture();
+  const wrong = "wrong-token-0123456789abcdefghijklmnop";
+  for (const args of [["status"], ["apply"], ["verify"]]) {
+    const result = await runCli(args, { cwd, env: { ...fn.env, SUPAMIGRATE_TOKEN: wrong } });
+    assert.equal(result.status, 2, args.join(" "));
+    assert.match(result.stderr, new RegExp(`^supamigrate ${args[0]}: SUPAMIGRATE_TOKEN is missing or wrong: .* refused the call \\(401\\) — the token is wrong\\.`));
+    for (const output of [result.stdout, result.stderr]) {
+      assert.ok(!output.includes(wrong));
+      assert.ok(!output.includes(fn.env.SUPAMIGRATE_TOKEN));
+    }
+  }
+  const missing = await runCli(["status"], { cwd, env: { SUPAMIGRATE_URL: fn.env.SUPAMIGRATE_URL } });
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /the token is missing \(SUPAMIGRATE_TOKEN is not set\)/);
+});
+
+test("an unreachable URL or no URL at all: exit 2 with what to check", async () => {
+  const cwd = makeProject(SMALL_SET);
+  cleanups.push(() => rmSync(cwd, { recursive: true, force: true }));
+  const url = `http://127.0.0.1:${await freePort()}/functions/v1/supamigrate`;
+  const result = await runCli(["status", "--url", url], { cwd, env: { SUPAMIGRATE_TOKEN: "x".repeat(40) } });
+  assert.equal(result.status, 2);
+  assert.equal(
+    result.stderr,
+    `supamigrate status: could not reach ${url} (ECONNREFUSED) after 3 attempts: is the function deployed / is \`supamigrate serve\` running? Check --url or SUPAMIGRATE_URL and your network.\n`,
+  );
+  const none = await runCli(["apply"], { cwd });
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /^supamigrate apply: no function URL: pass --url https:\/\/<project-ref>\.supabase\.co\/functions\/v1\/supamigrate or set SUPAMIGRATE_URL/);
+  const noDir = await runCli(["apply", "--dir", "nope", "--url", url], { cwd });
+  assert.equal(noDir.status, 2);
+  assert.equal(noDir.stderr, "supamigrate apply: no migrations folder at nope: run from the project root or pass --dir <folder>.\n");
+});
+
+test("--db-url runs the same engine directly, with the same output", async () => {
+  const dbUrl = await pg.createDatabase();
+  const cwd = makeProject(SMALL_SET);
+  cleanups.push(() => rmSync(cwd, { recursive: true, force: true }));
+  const apply = await runCli(["apply", "--db-url", dbUrl], { cwd });
+  assert.equal(apply.stderr, "");
+  assert.equal(apply.status, 0);
+  assert.deepEqual(lines(apply.stdout), [
+    "✓ 001_create_teams.sql  <t>",
+    "✓ 002_create_members.sql  <t>",
+    "✓ 003_create_team_sizes.sql  <t>",
+    "Applied 3, skipped 0 (already applied), failed 0 — <t>",
+  ]);
+  assert.deepEqual(await tracked(dbUrl), ["001_create_teams.sql", "002_create_members.sql", "003_create_team_sizes.sql"]);
+  const verify = await runCli(["verify", "--db-url", dbUrl], { cwd });
+  assert.equal(verify.status, 0);
+  const both = await runCli(["status", "--db-url", dbUrl, "--url", "http://x/functions/v1/supamigrate"], { cwd });
+  assert.equal(both.status, 2);
+  assert.equal(both.stderr, "supamigrate status: give either --url (the function) or --db-url (a database), not both.\n");
+});

@@ -1,0 +1,70 @@
+/**
+ * End-to-end helpers for the CLI: the CLI as a child process (from source, through tsx), a served
+ * function (real Deno) over a real PostgreSQL 15, and throwaway project folders.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Serve, startServe } from "../../../cli/serve/index.ts";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+const TSX = import.meta.resolve("tsx");
+
+export interface CliResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `supamigrate <args>` in `cwd` with only the given SUPAMIGRATE_/GITHUB_ variables set. */
+export function runCli(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...options.env };
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ["--import", TSX, join(ROOT, "cli/main.ts"), ...args], { cwd: options.cwd, env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolvePromise({ status: code ?? 1, stdout, stderr }));
+  });
+}
+
+/** Output lines with timings made stable: `42 ms` / `1.2 s` → `<t>`. */
+export function lines(text: string): string[] {
+  return text.replace(/\b\d+(\.\d+)? (ms|s)\b/g, "<t>").split("\n").filter((line) => line !== "");
+}
+
+/** A temp project with `scripts/<name>` (and `scripts/rollback/<name>` for rollbacks). */
+export function makeProject(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), "supamigrate-cli-"));
+  for (const [relative, text] of Object.entries(files)) {
+    const path = join(root, "scripts", relative);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  }
+  return root;
+}
+
+export interface ServedFunction {
+  readonly serve: Serve;
+  /** The env a CI job would have: SUPAMIGRATE_URL and SUPAMIGRATE_TOKEN. */
+  readonly env: Record<string, string>;
+}
+
+export async function serveFunction(dbUrl: string, env?: Record<string, string>): Promise<ServedFunction> {
+  const serve = await startServe({ dbUrl, env });
+  return { serve, env: { SUPAMIGRATE_URL: serve.url, SUPAMIGRATE_TOKEN: serve.token } };
+}
+
+/** Three small migrations with rollbacks: a table, a second table referencing it, a view. */
+export const SMALL_SET: Record<string, string> = {
+  "001_create_teams.sql": "create table if not exists public.teams (id bigint primary key, name text not null);\nalter table public.teams enable row level security;\n",
+  "002_create_members.sql": "create table if not exists public.members (\n  id bigint primary key,\n  team_id bigint references public.teams (id)\n);\nalter table public.members enable row level security;\n",
+  "003_create_team_sizes.sql": "create or replace view public.team_sizes as\n  select team_id, count(*) as members from public.members group by team_id;\n",
+  "rollback/001_create_teams.sql": "drop table if exists public.teams;\n",
+  "rollback/002_create_members.sql": "drop table if exists public.members;\n",
+  "rollback/003_create_team_sizes.sql": "drop view if exists public.team_sizes;\n",
+};
