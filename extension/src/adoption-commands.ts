@@ -1,0 +1,112 @@
+/**
+ * "Supamigrate: New Migration" (the next numbered file from the guidelines' template, plus its rollback,
+ * both opened) and "Supamigrate: Baseline" (compare the folder with the live database, show the report,
+ * record the files as applied after confirmation). docs/adoption.md.
+ */
+import * as vscode from "vscode";
+import { InvalidMigrationName, migrationTemplate, nextMigrationName, rollbackTemplate } from "../../shared/adoption/new-migration.ts";
+import { FunctionCallError } from "../../shared/client/index.ts";
+import type { BaselineFileReport, BaselineRequest } from "../../shared/protocol/adoption.ts";
+import { applyMeta } from "./apply.ts";
+import { type Ctx, UserError } from "./ctx.ts";
+
+type Factory = (ctx: Ctx) => (...args: never[]) => Promise<unknown>;
+
+function targetUri(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  return vscode.window.activeTextEditor?.document.uri;
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const newMigration: Factory = (ctx) => async (arg?: unknown, presetName?: string) => {
+  const project = await ctx.pickProject(targetUri(arg));
+  const name = (presetName ?? await vscode.window.showInputBox({
+    title: "Supamigrate: New Migration",
+    prompt: "What the migration does (letters, digits, '_' and '-'), e.g. add_invoices_table",
+    ignoreFocusOut: true,
+    validateInput: (v) => (/^[A-Za-z0-9_-]+$/.test(v.trim()) ? undefined : "Use letters, digits, '_' and '-' only."),
+  }))?.trim();
+  if (!name) return null;
+  let existing: string[] = [];
+  try {
+    existing = (await vscode.workspace.fs.readDirectory(project.dirUri)).map(([entry]) => entry);
+  } catch {
+    // no folder yet: the first migration creates it
+  }
+  let next;
+  try {
+    next = nextMigrationName(existing, name);
+  } catch (error) {
+    if (error instanceof InvalidMigrationName) throw new UserError(error.message);
+    throw error;
+  }
+  const file = vscode.Uri.joinPath(project.dirUri, next.fileName);
+  const rollback = vscode.Uri.joinPath(project.dirUri, "rollback", next.fileName);
+  for (const uri of [file, rollback]) {
+    if (await exists(uri)) throw new UserError(`${vscode.workspace.asRelativePath(uri)} already exists; not overwriting it.`);
+  }
+  await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(project.dirUri, "rollback"));
+  await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(migrationTemplate(next.fileName, name)));
+  await vscode.workspace.fs.writeFile(rollback, new TextEncoder().encode(rollbackTemplate(next.fileName)));
+  for (const note of next.notes) ctx.log(note);
+  await vscode.window.showTextDocument(rollback, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+  await vscode.window.showTextDocument(file, { preview: false, viewColumn: vscode.ViewColumn.One });
+  return { created: [file.fsPath, rollback.fsPath], notes: next.notes };
+};
+
+function reportLines(files: readonly BaselineFileReport[]): string[] {
+  return files.flatMap((f) =>
+    f.status === "mismatch" ? f.problems.map((p) => `MISMATCH ${f.name}: ${p}`)
+    : f.status === "unchecked" ? [`unchecked ${f.name}: declares nothing checkable`]
+    : f.status === "tracked" ? [`tracked ${f.name}: already recorded`]
+    : [`ok ${f.name} (${f.checked} objects found)`]
+  );
+}
+
+const baseline: Factory = (ctx) => async (arg?: unknown) => {
+  if (!vscode.workspace.isTrusted) throw new UserError("Baseline needs a trusted workspace (Workspaces: Manage Workspace Trust).");
+  const project = await ctx.pickProject(targetUri(arg));
+  await project.load();
+  const migrations = project.migrations().migrations.map((m) => ({ name: m.name, sql: m.sql, rollback: m.rollback }));
+  if (!migrations.length) throw new UserError(`There are no migrations in ${project.dir}/ to baseline.`);
+  const client = await ctx.client(project);
+  const request: BaselineRequest = { migrations, meta: applyMeta() };
+  const dry = await client.baseline({ ...request, dryRun: true });
+  ctx.output.show(true);
+  ctx.log(`baseline comparison of ${project.dir}/ with ${ctx.target(project)}:`);
+  for (const line of reportLines(dry.files)) ctx.log(`  ${line}`);
+  const toRecord = dry.files.filter((f) => f.status !== "tracked").length;
+  const mismatched = dry.mismatched.length;
+  const go = mismatched ? "Record Anyway (force)" : `Record ${toRecord} Files`;
+  const answer = await vscode.window.showWarningMessage(
+    mismatched
+      ? `${mismatched} file(s) declare objects the database does not have (see the Supamigrate output). Record all ${toRecord} files as applied anyway?`
+      : `Record ${toRecord} file(s) as applied without running them?`,
+    { modal: true, detail: "Only for files that were already run by hand (e.g. in the SQL Editor). Nothing is executed." },
+    go,
+  );
+  if (answer !== go) return { recorded: [], report: dry };
+  try {
+    const done = await client.baseline({ ...request, force: mismatched > 0 });
+    ctx.log(`baselined: ${done.recorded.join(", ") || "nothing"}`);
+    await ctx.refreshStatus(project, false);
+    void vscode.window.showInformationMessage(`Supamigrate: baselined ${done.recorded.length} file(s).`);
+    return { recorded: done.recorded, report: done };
+  } catch (error) {
+    if (error instanceof FunctionCallError) throw new UserError(error.message);
+    throw error;
+  }
+};
+
+export const adoptionCommands: Record<string, Factory> = {
+  "supamigrate.newMigration": newMigration,
+  "supamigrate.baseline": baseline,
+};

@@ -1,0 +1,52 @@
+/** A typed view of the `supamigrate.*` settings (all resource-scoped: read them per workspace folder). */
+import * as vscode from "vscode";
+import type { SeveritySetting } from "../../shared/lint/types.ts";
+
+export type LintOn = "type" | "save";
+
+const SEVERITIES: ReadonlySet<string> = new Set(["off", "info", "warning", "error"]);
+
+export class Config {
+  private readonly section: vscode.WorkspaceConfiguration;
+
+  constructor(scope?: vscode.ConfigurationScope) {
+    this.section = vscode.workspace.getConfiguration("supamigrate", scope);
+  }
+
+  /** The function's base URL without a trailing slash, or null when unset. */
+  get functionUrl(): string | null {
+    const url = this.section.get<string>("functionUrl", "").trim().replace(/\/+$/, "");
+    return url || null;
+  }
+
+  /** The Supabase project URL (`https://<ref>.supabase.co`) for signing in and calling through supabase-js, or null. */
+  get projectUrl(): string | null {
+    const url = this.section.get<string>("projectUrl", "").trim().replace(/\/+$/, "");
+    return url || null;
+  }
+
+  /** The project's publishable (anon) key: public, so a setting. */
+  get anonKey(): string | null {
+    return this.section.get<string>("anonKey", "").trim() || null;
+  }
+
+  /** The migrations folder relative to the workspace folder, with forward slashes and no trailing slash. */
+  get migrationsDir(): string {
+    const dir = this.section.get<string>("migrationsDir", "scripts").trim().replace(/\\/g, "/").replace(/^\.\/|\/+$/g, "");
+    return dir || "scripts";
+  }
+
+  get lintOn(): LintOn {
+    return this.section.get<string>("lintOn", "type") === "save" ? "save" : "type";
+  }
+
+  /** Rule id → severity override; values outside the enum are ignored. */
+  get rules(): Record<string, SeveritySetting> {
+    const raw = this.section.get<Record<string, unknown>>("rules", {});
+    const rules: Record<string, SeveritySetting> = {};
+    for (const [id, value] of Object.entries(raw ?? {})) {
+      if (typeof value === "string" && SEVERITIES.has(value)) rules[id] = value as SeveritySetting;
+    }
+    return rules;
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Entry point: builds the context, registers commands, diagnostics, quick fixes, the Migrations view
+ * and the status bar, and lints the migrations folder. A failed activation is shown to the user.
+ */
+import * as vscode from "vscode";
+import { SupamigrateCodeActions } from "./code-actions.ts";
+import { registerCommands } from "./commands.ts";
+import { Ctx } from "./ctx.ts";
+import { MigrationsView } from "./migrations-view.ts";
+import { StatusBar } from "./status-bar.ts";
+
+/** What `activate` returns: for tests and other extensions. */
+export interface SupamigrateApi {
+  /** Milliseconds from activate() to the first published diagnostics. */
+  readonly activationMs: number;
+  /** Resolves once the deploy state has been read (or found unknown) and the folder re-linted with it. */
+  readonly ready: Promise<void>;
+  readonly ctx: Ctx;
+  readonly view: MigrationsView;
+  readonly statusBar: StatusBar;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<SupamigrateApi> {
+  const started = performance.now();
+  try {
+    return await start(context, started);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    void vscode.window.showErrorMessage(`Supamigrate failed to start: ${message}`);
+    throw error;
+  }
+}
+
+async function start(context: vscode.ExtensionContext, started: number): Promise<SupamigrateApi> {
+  const ctx = new Ctx(context);
+  const view = new MigrationsView(ctx);
+  const statusBar = new StatusBar(ctx);
+  context.subscriptions.push(
+    ctx,
+    view,
+    statusBar,
+    ...registerCommands(ctx),
+    vscode.window.registerTreeDataProvider("supamigrate.migrations", view),
+    vscode.languages.registerCodeActionsProvider(
+      [{ language: "sql" }, { pattern: "**/*.sql" }],
+      new SupamigrateCodeActions(ctx.publisher, (uri) => ctx.projectFor(uri)),
+      SupamigrateCodeActions.metadata,
+    ),
+    ...watchDocuments(ctx),
+  );
+  void vscode.commands.executeCommand("setContext", "supamigrate.active", true);
+  await ctx.loadWorkspace();
+  const activationMs = performance.now() - started;
+  ctx.log(`activated in ${activationMs.toFixed(0)} ms (${ctx.allProjects().map((p) => `${p.folder.name}: ${p.listing().length} files`).join(", ")})`);
+  updateEditorContext(ctx);
+  const ready = Promise.all(ctx.allProjects().map((p) => ctx.refreshStatus(p))).then(() => statusBar.update());
+  return { activationMs, ready, ctx, view, statusBar };
+}
+
+function updateEditorContext(ctx: Ctx): void {
+  const uri = vscode.window.activeTextEditor?.document.uri;
+  void vscode.commands.executeCommand("setContext", "supamigrate.isMigration", Boolean(uri && ctx.projectFor(uri)));
+}
+
+function watchDocuments(ctx: Ctx): vscode.Disposable[] {
+  const watcher = vscode.workspace.createFileSystemWatcher("**/*.sql");
+  const onDisk = async (uri: vscode.Uri, deleted: boolean) => {
+    const project = ctx.projectFor(uri);
+    const rel = project?.relativePath(uri);
+    if (!project || !rel) return;
+    if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.isDirty)) return;
+    if (deleted) project.delete(rel);
+    else await project.reload(rel);
+    ctx.scheduleLint(project);
+    ctx.fireChanged();
+  };
+  return [
+    watcher,
+    watcher.onDidCreate((uri) => onDisk(uri, false)),
+    watcher.onDidChange((uri) => onDisk(uri, false)),
+    watcher.onDidDelete((uri) => onDisk(uri, true)),
+    vscode.workspace.onDidOpenTextDocument((doc) => {
+      // A file the watcher has not reported yet (just created): take it from the editor.
+      const project = ctx.projectFor(doc.uri);
+      const rel = project?.relativePath(doc.uri);
+      if (!project || !rel || project.hasText(rel, doc.getText())) return;
+      project.setText(rel, doc.getText());
+      ctx.scheduleLint(project);
+      ctx.fireChanged();
+    }),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.length === 0) return;
+      const project = ctx.projectFor(e.document.uri);
+      const rel = project?.relativePath(e.document.uri);
+      if (!project || !rel) return;
+      project.setText(rel, e.document.getText());
+      ctx.failures.delete(e.document.uri); // its line numbers no longer hold
+      if (project.config.lintOn === "type") ctx.scheduleLint(project);
+    }),
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      const project = ctx.projectFor(doc.uri);
+      if (!project) return;
+      ctx.scheduleLint(project);
+      ctx.fireChanged();
+    }),
+    vscode.workspace.onDidCloseTextDocument(async (doc) => {
+      const project = ctx.projectFor(doc.uri);
+      const rel = project?.relativePath(doc.uri);
+      if (!project || !rel) return;
+      await project.reload(rel); // an editor closed without saving: back to what is on disk
+      ctx.scheduleLint(project);
+    }),
+    vscode.window.onDidChangeActiveTextEditor(() => updateEditorContext(ctx)),
+    vscode.workspace.onDidChangeConfiguration(async (e) => {
+      if (e.affectsConfiguration("supamigrate.migrationsDir")) {
+        await ctx.loadWorkspace();
+        await Promise.all(ctx.allProjects().map((p) => ctx.refreshStatus(p)));
+      } else if (["functionUrl", "projectUrl", "anonKey"].some((name) => e.affectsConfiguration(`supamigrate.${name}`))) {
+        await Promise.all(ctx.allProjects().map((p) => ctx.refreshStatus(p)));
+      } else if (e.affectsConfiguration("supamigrate.rules")) {
+        await Promise.all(ctx.allProjects().map((p) => ctx.lintNow(p)));
+      }
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => ctx.loadWorkspace()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => Promise.all(ctx.allProjects().map((p) => ctx.refreshStatus(p)))),
+  ];
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions.
+}
