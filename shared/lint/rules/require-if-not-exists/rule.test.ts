@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
 import { applyEdits } from "../../fixes.ts";
 import { lintErrors, lintOk } from "../../testing.ts";
 import type { Finding } from "../../types.ts";
+import { seedScripts } from "../../../../test/support/seed-scripts.ts";
 
 const RULE = "require-if-not-exists";
 
@@ -179,12 +179,3 @@ test("require-if-not-exists: a DROP without IF EXISTS, or of another object, is 
 test("require-if-not-exists: silent on the seed's scripts/", async () => {
   await lintOk(RULE, seedScripts());
 });
-
-function seedScripts(): Record<string, string> {
-  const dir = new URL("../../../../scripts/", import.meta.url);
-  const files: Record<string, string> = {};
-  for (const name of readdirSync(dir)) if (name.endsWith(".sql")) files[name] = readFileSync(new URL(name, dir), "utf8");
-  for (const name of readdirSync(new URL("rollback/", dir))) files[`rollback/${name}`] = readFileSync(new URL(`rollback/${name}`, dir), "utf8");
-  assert.ok(Object.keys(files).length >= 20);
-  return files;
-}

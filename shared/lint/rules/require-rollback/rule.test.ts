@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
 import { lintErrors, lintOk } from "../../testing.ts";
+import { seedScripts } from "../../../../test/support/seed-scripts.ts";
 
 const RULE = "require-rollback";
 
@@ -144,12 +144,3 @@ test("require-rollback: nothing is flagged when the rollback file exists", async
 test("require-rollback: silent on the seed's scripts/ (019 drops tables and has its rollback)", async () => {
   await lintOk(RULE, seedScripts());
 });
-
-function seedScripts(): Record<string, string> {
-  const dir = new URL("../../../../scripts/", import.meta.url);
-  const files: Record<string, string> = {};
-  for (const name of readdirSync(dir)) if (name.endsWith(".sql")) files[name] = readFileSync(new URL(name, dir), "utf8");
-  for (const name of readdirSync(new URL("rollback/", dir))) files[`rollback/${name}`] = readFileSync(new URL(`rollback/${name}`, dir), "utf8");
-  assert.ok(Object.keys(files).length >= 20);
-  return files;
-}

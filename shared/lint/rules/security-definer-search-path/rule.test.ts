@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
 import { applyEdits } from "../../fixes.ts";
 import { lintErrors, lintOk } from "../../testing.ts";
+import { seedScripts } from "../../../../test/support/seed-scripts.ts";
 
 const RULE = "security-definer-search-path";
 
@@ -86,12 +86,3 @@ test("security-definer-search-path: RESET, another function's ALTER, or another 
 test("security-definer-search-path: silent on the seed's scripts/ (025's get_shared_material pins search_path)", async () => {
   await lintOk(RULE, seedScripts());
 });
-
-function seedScripts(): Record<string, string> {
-  const dir = new URL("../../../../scripts/", import.meta.url);
-  const files: Record<string, string> = {};
-  for (const name of readdirSync(dir)) if (name.endsWith(".sql")) files[name] = readFileSync(new URL(name, dir), "utf8");
-  for (const name of readdirSync(new URL("rollback/", dir))) files[`rollback/${name}`] = readFileSync(new URL(`rollback/${name}`, dir), "utf8");
-  assert.ok(Object.keys(files).length >= 20);
-  return files;
-}
