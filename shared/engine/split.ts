@@ -5,7 +5,7 @@
  * or not.
  */
 import { findPlaceholders, substitutePlaceholders } from "../migrations/index.ts";
-import { type Position, TextIndex, parseSql } from "../sql/index.ts";
+import { type Position, TextIndex, parseSql, transactionRestriction } from "../sql/index.ts";
 import { parseStatementText, scanTokens } from "../sql/parser.ts";
 
 /** One placeholder replaced in a statement: its span as written and as sent (UTF-16, statement-relative). */
@@ -183,40 +183,9 @@ function isExplicitTransaction(statement: Piece): boolean {
   return node !== null && TRANSACTION_ENDERS.has(String(node.kind));
 }
 
-/** A name for a statement Postgres refuses to run inside a transaction block, or null. */
+/** A name for a statement Postgres refuses to run inside a transaction block, or null (the linter's list). */
 export function nonTransactionalKind(statement: { readonly kind: string | null; readonly node: Record<string, unknown> | null }): string | null {
-  const body = statement.kind ? field(statement.node, statement.kind) : null;
-  switch (statement.kind) {
-    case "IndexStmt":
-      return body?.concurrent === true ? "CREATE INDEX CONCURRENTLY" : null;
-    case "DropStmt":
-      return body?.concurrent === true ? "DROP INDEX CONCURRENTLY" : null;
-    case "ReindexStmt": {
-      const params = Array.isArray(body?.params) ? body.params : [];
-      if (params.some((p) => field(p as Record<string, unknown>, "DefElem")?.defname === "concurrently")) return "REINDEX CONCURRENTLY";
-      return body?.kind === "REINDEX_OBJECT_DATABASE" || body?.kind === "REINDEX_OBJECT_SYSTEM" ? "REINDEX DATABASE/SYSTEM" : null;
-    }
-    case "VacuumStmt":
-      return body?.is_vacuumcmd === true ? "VACUUM" : null;
-    case "ClusterStmt":
-      return body?.relation ? null : "CLUSTER (without a table)";
-    case "AlterSystemStmt":
-      return "ALTER SYSTEM";
-    case "CreatedbStmt":
-      return "CREATE DATABASE";
-    case "DropdbStmt":
-      return "DROP DATABASE";
-    case "CreateTableSpaceStmt":
-      return "CREATE TABLESPACE";
-    case "DropTableSpaceStmt":
-      return "DROP TABLESPACE";
-    case "CreateSubscriptionStmt":
-      return "CREATE SUBSCRIPTION";
-    case "DropSubscriptionStmt":
-      return "DROP SUBSCRIPTION";
-    default:
-      return null;
-  }
+  return transactionRestriction(statement.node);
 }
 
 function field(node: Record<string, unknown> | null | undefined, key: string): Record<string, unknown> | null {

@@ -228,51 +228,7 @@ function droppedObject(kind: string, object: unknown): { key: string; name: stri
   return { key: objectKey(kind, name), name: formatQualified(name) };
 }
 
-/**
- * Why a statement cannot run inside a transaction block (PostgreSQL's PreventInTransactionBlock),
- * as the statement's name (`CREATE INDEX CONCURRENTLY`), or null when it can. ALTER TYPE … ADD
- * VALUE is allowed in a transaction since PostgreSQL 12 and is not listed.
- */
-export function transactionRestriction(node: unknown): string | null {
-  const kind = nodeKind(node);
-  const fields = kind ? nodeFields(node, kind) ?? {} : {};
-  switch (kind) {
-    case "IndexStmt":
-      return fields.concurrent === true ? "CREATE INDEX CONCURRENTLY" : null;
-    case "DropStmt":
-      return fields.concurrent === true ? "DROP INDEX CONCURRENTLY" : null;
-    case "ReindexStmt": {
-      const params = Array.isArray(fields.params) ? fields.params : [];
-      const concurrently = params.some((p) => nodeFields(p, "DefElem")?.defname === "concurrently");
-      if (concurrently) return "REINDEX CONCURRENTLY";
-      const scope = { REINDEX_OBJECT_SCHEMA: "SCHEMA", REINDEX_OBJECT_SYSTEM: "SYSTEM", REINDEX_OBJECT_DATABASE: "DATABASE" }[
-        String(fields.kind)
-      ];
-      return scope ? `REINDEX ${scope}` : null;
-    }
-    case "VacuumStmt":
-      return fields.is_vacuumcmd === true ? "VACUUM" : null;
-    case "ClusterStmt":
-      return fields.relation ? null : "CLUSTER (without a table)";
-    case "AlterSystemStmt":
-      return "ALTER SYSTEM";
-    case "CreatedbStmt":
-      return "CREATE DATABASE";
-    case "DropdbStmt":
-      return "DROP DATABASE";
-    case "CreateTableSpaceStmt":
-      return "CREATE TABLESPACE";
-    case "DropTableSpaceStmt":
-      return "DROP TABLESPACE";
-    // Refused in a transaction when they create or drop a replication slot (the default).
-    case "CreateSubscriptionStmt":
-      return "CREATE SUBSCRIPTION";
-    case "DropSubscriptionStmt":
-      return "DROP SUBSCRIPTION";
-    default:
-      return null;
-  }
-}
+export { transactionRestriction } from "../sql/transaction-restriction.ts";
 
 /** A lexical token of a statement (comments dropped); offsets are UTF-16 offsets into the scanned text. */
 export interface SqlToken {

@@ -2,3 +2,4 @@ export { loadParser, parserLoaded } from "./parser.ts";
 export { type ParsedSql, type ParsedStatement, type SqlSyntaxError, offsetOfLocation, parseSpan, parseSpans, parseSql, positionOfLocation } from "./parse.ts";
 export { type Position, TextIndex, offsetOfCodePoint } from "./positions.ts";
 export { type StatementSpan, splitStatements } from "./split.ts";
+export { transactionRestriction } from "./transaction-restriction.ts";
