@@ -45,11 +45,15 @@ const SAVEPOINT = "supamigrate_file";
  * reconnect a dropped connection, and that session would not hold the lock. The check divides by zero
  * (22012) in another session, which aborts the transaction, so none of the file's statements pipelined
  * behind it runs; inside the file's transaction it covers every statement of it.
+ * client_connection_check_interval (PostgreSQL 14+): if the function dies mid-statement, Postgres notices
+ * the dead client within a second and rolls the file back, instead of holding the lock and the half-done
+ * transaction until the statement ends.
  */
 function opening(settings: FileRunSettings, pid: number): string {
   return `${settings.dryRun ? `savepoint ${SAVEPOINT}` : "begin"};
 set local lock_timeout = ${Math.floor(settings.lockTimeoutMs)};
 set local statement_timeout = ${Math.floor(settings.statementTimeoutMs)};
+set local client_connection_check_interval = 1000;
 select 1 / (case when pg_catalog.pg_backend_pid() = ${Math.floor(pid)} then 1 else 0 end) as lock_session`;
 }
 
