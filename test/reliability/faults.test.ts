@@ -140,7 +140,7 @@ test("client disconnects mid-stream before a failing file: that file is rolled b
   assert.deepEqual(await functionBackends(sql).then((pids) => pids.length <= 3), true, "the pool did not leak connections");
 });
 
-test("SIGKILL during a long statement: Postgres keeps the lock until that statement ends, then rolls the file back; a later apply completes", { timeout: 60_000 }, async (t) => {
+test("SIGKILL during a long statement: Postgres notices the dead client within ~1 s (client_connection_check_interval), rolls the file back and frees the lock; a later apply completes", { timeout: 60_000 }, async (t) => {
   // Postgres notices a dead client only when it next reads from or writes to its socket: a backend busy
   // in a 3 s statement finishes it first. (The engine does not set client_connection_check_interval.)
   const victim = await bundle.start({ SUPABASE_DB_URL: dbUrl, SUPAMIGRATE_TOKEN: TOKEN });
@@ -165,10 +165,11 @@ test("SIGKILL during a long statement: Postgres keeps the lock until that statem
     assert.match(text, /"code":"lock-held"/);
   }
   const releaseMs = await waitUntil(lockFree, 10_000);
-  assert.notEqual(releaseMs, -1, "the lock was released once the statement ended");
+  assert.notEqual(releaseMs, -1, "the lock was released");
   const sinceKill = Date.now() - killedAt;
   t.diagnostic(`lock still held right after the kill: ${heldRightAfter}; released ${sinceKill} ms after the kill (the statement had ~2.7 s left)`);
-  assert.ok(sinceKill < 3_000 + 2_000, `released within the statement's remaining time + 2 s: ${sinceKill} ms`);
+  // The engine sets client_connection_check_interval = 1 s for each file: the lock goes long before the 2.7 s statement would end.
+  assert.ok(sinceKill < 2_000, `released within the 1 s connection check (+ slack), not when the statement ends: ${sinceKill} ms`);
   assert.deepEqual(assertAllOrNothing(await fileStates(sql, files), "after the long statement ended"), ["501_slow_501.sql"]);
   const { done } = await expectDone(await postJson(fn.base, "apply", { migrations: files, meta: { actor: "long-resume" } }));
   assert.deepEqual(done, { event: "done", applied: ["502_slow_502.sql"], failed: null, stoppedBy: null });
