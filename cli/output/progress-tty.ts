@@ -26,7 +26,8 @@ export async function ttyProgress(stream: NodeJS.WritableStream, colors: Colors,
       switch (event.event) {
         case "migration-start": {
           const startedAt = performance.now();
-          const spinner = ora({ text: event.name, stream, color: colors.enabled ? "cyan" : false, discardStdin: false, isEnabled: true }) // we chose live mode (a TTY); ora would go static under CI=true.start();
+          // Live mode was chosen because the stream is a TTY; ora on its own would go static when CI is set.
+          const spinner = ora({ text: event.name, stream, color: colors.enabled ? "cyan" : false, discardStdin: false, isEnabled: true }).start();
           const timer = setInterval(() => {
             spinner.text = `${event.name}  ${colors.dim(formatDuration(performance.now() - startedAt))}`;
           }, 100);
