@@ -93,13 +93,18 @@ function watchDocuments(ctx: Ctx): vscode.Disposable[] {
       const project = ctx.projectFor(e.document.uri);
       const rel = project?.relativePath(e.document.uri);
       if (!project || !rel) return;
-      project.setText(rel, e.document.getText());
       ctx.failures.delete(e.document.uri); // its line numbers no longer hold
-      if (project.config.lintOn === "type") ctx.scheduleLint(project);
+      // lintOn "save": the project keeps the saved text until the save, so no lint (for whatever
+      // reason it runs) can show findings of unsaved edits.
+      if (project.config.lintOn !== "type") return;
+      project.setText(rel, e.document.getText());
+      ctx.scheduleLint(project);
     }),
     vscode.workspace.onDidSaveTextDocument((doc) => {
       const project = ctx.projectFor(doc.uri);
-      if (!project) return;
+      const rel = project?.relativePath(doc.uri);
+      if (!project || !rel) return;
+      project.setText(rel, doc.getText());
       ctx.scheduleLint(project);
       ctx.fireChanged();
     }),

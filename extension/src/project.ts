@@ -34,14 +34,14 @@ export class MigrationProject {
     return vscode.Uri.joinPath(this.folder.uri, this.dir);
   }
 
-  /** Reads the folder from disk, then lays the open editors' text over it. */
+  /** Reads the folder from disk, then lays the open editors' unsaved text over it (when linting as you type). */
   async load(): Promise<void> {
     const disk = await readMigrationsFolder(this.dirUri);
     this.files.clear();
     for (const [path, text] of disk) this.files.set(path, text);
     for (const doc of vscode.workspace.textDocuments) {
       const rel = this.relativePath(doc.uri);
-      if (rel && doc.isDirty) this.files.set(rel, doc.getText());
+      if (rel && doc.isDirty && this.config.lintOn === "type") this.files.set(rel, doc.getText());
     }
   }
 
