@@ -73,14 +73,6 @@ export interface NewTrackingRow {
   readonly statements: number;
 }
 
-export async function insertTrackingRow(sql: Sql, row: NewTrackingRow): Promise<void> {
-  await sql`
-    insert into supamigrate.migrations
-      (name, checksum, applied_by, duration_ms, rollback_sql, transactional, git_sha, ci_run, statements)
-    values (${row.name}, ${row.checksum}, ${row.appliedBy}, ${Math.round(row.durationMs)}, ${row.rollbackSql},
-      ${row.transactional}, ${row.gitSha}, ${row.ciRun}, ${row.statements})`;
-}
-
 /**
  * A value as an SQL literal, for statements sent with the simple protocol (no parameters) in the same
  * query as others. Strings become E'…' with `\` and `'` doubled: read the same whatever
@@ -96,7 +88,7 @@ export function sqlLiteral(value: string | number | boolean | null): string {
   return `E'${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
 }
 
-/** insertTrackingRow as one statement with its values inlined (see sqlLiteral). */
+/** The tracking row's INSERT with its values inlined (see sqlLiteral), to be sent in the same query as COMMIT. */
 export function insertTrackingRowSql(row: NewTrackingRow): string {
   const values = [row.name, row.checksum, row.appliedBy, Math.round(row.durationMs), row.rollbackSql, row.transactional, row.gitSha, row.ciRun, row.statements];
   return "insert into supamigrate.migrations (name, checksum, applied_by, duration_ms, rollback_sql, transactional, git_sha, ci_run, statements) " +
@@ -109,15 +101,9 @@ export function logEventSql(event: EventName, name: string | null, actor: string
     `values (${sqlLiteral(event)}, ${sqlLiteral(name)}, ${sqlLiteral(actor)}, ${sqlLiteral(JSON.stringify(details ?? null))}::pg_catalog.jsonb)`;
 }
 
-/** deleteTrackingRow as one statement with its value inlined; the caller checks that it returned exactly one row. */
+/** The tracking row's DELETE with its value inlined; the caller checks that it returned exactly one row. */
 export function deleteTrackingRowSql(name: string): string {
   return `delete from supamigrate.migrations where name = ${sqlLiteral(name)} returning name`;
-}
-
-/** Deletes a tracking row; throws when it is gone (someone removed it by hand: stop rather than guess). */
-export async function deleteTrackingRow(sql: Sql, name: string): Promise<void> {
-  const rows = await sql`delete from supamigrate.migrations where name = ${name} returning name`;
-  if (rows.length !== 1) throw new Error(`the tracking row of ${name} disappeared during the rollback`);
 }
 
 /** The event log's vocabulary. */
