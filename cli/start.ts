@@ -6,11 +6,9 @@
  *
  * 012_create_admin_user.sql needs an existing Auth user for ${admin_email}: on a real project you
  * create it in the Auth dashboard; here the embedded database gets a demo user `admin@studley.local`
- * (inserted before the function starts; the embedded database only, never a real one) and the apply
+ * (inserted by serve's seed SQL before the function starts; the embedded database only, never a real one) and the apply
  * passes `--set admin_email=admin@studley.local`.
  */
-import { resolve } from "node:path";
-import postgres from "postgres";
 import { createClient } from "../shared/client/index.ts";
 import { lintProject } from "../shared/lint/engine.ts";
 import { formatSummary, formatText } from "../shared/lint/format/text.ts";
@@ -21,11 +19,15 @@ import { readLintListing } from "./read-folder.ts";
 import { reportError } from "./output/errors.ts";
 import { statusLines } from "./output/status-table.ts";
 import { DEFAULT_PGLITE_DIR, startServe } from "./serve/index.ts";
-import { startEmbeddedDatabase } from "./serve/pglite.ts";
 
 const DIR = "scripts";
 const DEMO_ADMIN_EMAIL = "admin@studley.local";
 const placeholders = { admin_email: DEMO_ADMIN_EMAIL };
+/** The demo Auth user 012_create_admin_user.sql looks for, in the embedded database only. */
+const DEMO_ADMIN_SQL = `
+  insert into auth.users (id, aud, role, email, email_confirmed_at, raw_app_meta_data)
+  values ('00000000-0000-4000-8000-00000000a0a0', 'authenticated', 'authenticated', '${DEMO_ADMIN_EMAIL}', now(), '{}'::jsonb)
+  on conflict (id) do nothing`;
 
 process.exitCode = await main();
 
@@ -40,8 +42,7 @@ async function main(): Promise<number> {
   }
 
   console.log(`\nStarting the function on the embedded database (${DEFAULT_PGLITE_DIR}/; the first start takes a few seconds) …`);
-  await addDemoAdmin();
-  const serve = await startServe();
+  const serve = await startServe({ embeddedSeedSql: DEMO_ADMIN_SQL });
   try {
     const client = createClient({ url: serve.url, token: serve.token });
     console.log(`Applying ${DIR}/ through ${serve.url} (--set admin_email=${DEMO_ADMIN_EMAIL}) …`);
@@ -58,19 +59,3 @@ async function main(): Promise<number> {
     await serve.stop();
   }
 }
-
-/** The demo Auth user 012_create_admin_user.sql looks for, in the embedded database only. */
-async function addDemoAdmin(): Promise<void> {
-  const database = await startEmbeddedDatabase({ dataDir: resolve(DEFAULT_PGLITE_DIR) });
-  const sql = postgres(database.url, { max: 1, onnotice: () => {} });
-  try {
-    await sql`
-      insert into auth.users (id, aud, role, email, email_confirmed_at, raw_app_meta_data)
-      values ('00000000-0000-4000-8000-00000000a0a0', 'authenticated', 'authenticated', ${DEMO_ADMIN_EMAIL}, now(), '{}'::jsonb)
-      on conflict (id) do nothing`;
-  } finally {
-    await sql.end();
-    await database.stop();
-  }
-}
-

@@ -20,6 +20,8 @@ export interface ServeOptions {
   readonly token?: string;
   /** Where PGlite keeps its files (default `.supamigrate/pglite` under the current directory). */
   readonly pgliteDir?: string;
+  /** SQL run on the embedded database after its bootstrap, before the function starts (ignored with `dbUrl`). */
+  readonly embeddedSeedSql?: string;
   /** Run the function's source instead of the built bundle (default: the bundle when built). */
   readonly source?: boolean;
   /** Extra environment for the function (e.g. SUPAMIGRATE_TIME_BUDGET_MS). */
@@ -49,7 +51,7 @@ export async function startServe(options: ServeOptions = {}): Promise<Serve> {
   }
   const token = given || generateToken();
   let database: EmbeddedDatabase | null = null;
-  if (!options.dbUrl) database = await startEmbeddedDatabase({ dataDir: resolve(options.pgliteDir ?? DEFAULT_PGLITE_DIR) });
+  if (!options.dbUrl) database = await startEmbeddedDatabase({ dataDir: resolve(options.pgliteDir ?? DEFAULT_PGLITE_DIR), seedSql: options.embeddedSeedSql });
   const dbUrl = options.dbUrl ?? database!.url;
   const useSource = options.source ?? !existsSync(functionBundle());
   let fn: FunctionProcess;

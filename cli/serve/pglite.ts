@@ -14,7 +14,6 @@ import { uuid_ossp } from "@electric-sql/pglite/contrib/uuid_ossp";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { packageRoot } from "./package-root.ts";
 
-
 export interface EmbeddedDatabase {
   /** postgres://postgres@127.0.0.1:<port>/postgres (no password: loopback only). */
   readonly url: string;
@@ -22,11 +21,12 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-export async function startEmbeddedDatabase(options: { dataDir: string; port?: number }): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase(options: { dataDir: string; port?: number; seedSql?: string }): Promise<EmbeddedDatabase> {
   mkdirSync(options.dataDir, { recursive: true });
   const db = await PGlite.create({ dataDir: options.dataDir, extensions: { pgcrypto, uuid_ossp } });
   try {
     await db.exec(readFileSync(join(packageRoot(), "supabase", "local", "supabase-bootstrap.sql"), "utf8"));
+    if (options.seedSql) await db.exec(options.seedSql);
   } catch (error) {
     await db.close();
     throw error;
