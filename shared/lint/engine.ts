@@ -6,6 +6,7 @@ import { collectMigrations, type ListedFile, migrationChecksum, rollbackPathFor 
 import { loadParser, type ParsedSql, TextIndex } from "../sql/index.ts";
 import { reparseSql } from "./incremental-parse.ts";
 import { configurableRuleIds } from "./config.ts";
+import { spanRange } from "./fixes.ts";
 import { rules as registeredRules } from "./registry.ts";
 import { buildSchemaModel } from "./schema-model.ts";
 import { applySuppressions, UNUSED_IGNORE } from "./suppression.ts";
@@ -242,7 +243,7 @@ function toFinding(rule: string, severity: Severity, path: string, index: TextIn
   const range: Range = "range" in report.at
     ? report.at.range
     : index
-    ? rangeOf(index, report.at.start, report.at.end)
+    ? spanRange(index, report.at.start, report.at.end)
     : { line: 1, column: 1, endLine: 1, endColumn: 1 };
   return {
     file: path,
@@ -254,11 +255,4 @@ function toFinding(rule: string, severity: Severity, path: string, index: TextIn
     ...(report.fixes?.length ? { fixes: report.fixes } : {}),
     ...(report.related?.length ? { related: report.related } : {}),
   };
-}
-
-/** The range of a UTF-16 offset span in an indexed text. */
-export function rangeOf(index: TextIndex, start: number, end: number): Range {
-  const from = index.positionAt(start);
-  const to = index.positionAt(Math.max(start, end));
-  return { line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
 }

@@ -7,7 +7,7 @@ import type { StatementSpan } from "../sql/index.ts";
 import { TextIndex } from "../sql/index.ts";
 import type { Range, TextEdit } from "./types.ts";
 
-/** The range of a UTF-16 offset span (as the engine's `rangeOf`; kept here so rules need not import the engine). */
+/** The range of a UTF-16 offset span in an indexed text (findings and edits alike). */
 export function spanRange(index: TextIndex, start: number, end: number): Range {
   const from = index.positionAt(start);
   const to = index.positionAt(Math.max(start, end));

@@ -4,6 +4,7 @@
  * table exist before statement 3 of file 015?" and not only "does it exist at the end?".
  * Every CREATE is recorded as a Definition, with the live definition it met (for conflicting-definition).
  */
+import { spanRange } from "./fixes.ts";
 import type { LintFile, Range } from "./types.ts";
 import { SUPABASE_FUNCTIONS, SUPABASE_ROLES, SUPABASE_SCHEMAS, SUPABASE_TABLES } from "./schema/supabase.ts";
 import { applyStatement } from "./schema/walk.ts";
@@ -201,15 +202,13 @@ export function buildSchemaModel(files: readonly LintFile[] = []): SchemaModel {
       if (!statement.node) continue;
       const lineEnd = file.text.indexOf("\n", statement.start);
       const firstLineEnd = lineEnd < 0 || lineEnd > statement.end ? statement.end : lineEnd;
-      const from = file.parsed.index.positionAt(statement.start);
-      const to = file.parsed.index.positionAt(firstLineEnd);
       const place: Place = {
         path: file.path,
         order: file.order,
         statement: statement.index,
         start: statement.start,
         end: statement.end,
-        range: { line: from.line, column: from.column, endLine: to.line, endColumn: to.column },
+        range: spanRange(file.parsed.index, statement.start, firstLineEnd),
       };
       applyStatement(model, statement.node, place, positionOf(file.order, statement.index));
     }

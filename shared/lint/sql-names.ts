@@ -67,11 +67,6 @@ export function sameRelation(a: QualifiedName, b: QualifiedName): boolean {
   return a.schema === b.schema && a.name === b.name;
 }
 
-/** A stable map key for a qualified name. */
-export function nameKey(name: QualifiedName): string {
-  return `${quoteIdent(name.schema)}.${quoteIdent(name.name)}`;
-}
-
 /**
  * An identifier as SQL text: bare when PostgreSQL would read it back unchanged (lower case letters,
  * digits, `_`, `$`, not starting with a digit or `$`, and not a keyword other than an unreserved

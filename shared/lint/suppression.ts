@@ -6,6 +6,7 @@
  * An ignore that silences nothing, or names an unknown rule, is itself reported as `unused-ignore`.
  */
 import type { ParsedStatement, Position } from "../sql/index.ts";
+import { spanRange } from "./fixes.ts";
 import type { Finding, LintFile, Range, Severity } from "./types.ts";
 
 export const UNUSED_IGNORE = "unused-ignore";
@@ -125,11 +126,9 @@ function unusedReason(d: IgnoreDirective, options: SuppressionOptions): string |
 }
 
 function unusedFinding(file: LintFile, d: IgnoreDirective, message: string, severity: Severity): Finding {
-  const from = file.parsed.index.positionAt(d.start);
-  const to = file.parsed.index.positionAt(d.end);
   return {
     file: file.path,
-    range: { line: from.line, column: from.column, endLine: to.line, endColumn: to.column },
+    range: spanRange(file.parsed.index, d.start, d.end),
     rule: UNUSED_IGNORE,
     severity,
     message,

@@ -1,4 +1,4 @@
-export { loadParser, parserLoaded } from "./parser.ts";
+export { loadParser } from "./parser.ts";
 export { type ParsedSql, type ParsedStatement, type SqlSyntaxError, offsetOfLocation, parseSpan, parseSpans, parseSql, positionOfLocation } from "./parse.ts";
 export { type Position, TextIndex, offsetOfCodePoint } from "./positions.ts";
 export { type StatementSpan, splitStatements } from "./split.ts";

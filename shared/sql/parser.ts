@@ -6,19 +6,11 @@
 import { loadModule, parsePlPgSQLSync, parseSync, scanSync } from "libpg-query";
 
 let loading: Promise<void> | null = null;
-let loaded = false;
 
 /** Loads the parser's WASM once; every other function here needs it. */
 export function loadParser(): Promise<void> {
-  loading ??= loadModule().then(() => {
-    loaded = true;
-  });
+  loading ??= loadModule();
   return loading;
-}
-
-/** True once `loadParser()` has finished. */
-export function parserLoaded(): boolean {
-  return loaded;
 }
 
 /** One lexical token; offsets are UTF-8 bytes into the scanned text. */

@@ -1,5 +1,6 @@
 import { findPlaceholders } from "../../../migrations/index.ts";
 import { TextIndex } from "../../../sql/index.ts";
+import { spanRange } from "../../fixes.ts";
 import type { Report, Rule } from "../../types.ts";
 
 export const rule: Rule = {
@@ -28,9 +29,7 @@ function check(text: string, index: TextIndex, values: Readonly<Record<string, s
     seen.add(use.name);
     const count = uses.filter((u) => u.name === use.name).length;
     const times = count > 1 ? ` (used ${count} times in this file)` : "";
-    const from = index.positionAt(use.start);
-    const to = index.positionAt(use.end);
-    const range = { line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
+    const range = spanRange(index, use.start, use.end);
     if (values === null) {
       report({
         at: { range },
