@@ -78,18 +78,19 @@ export async function buildProject(input: LintInput, cache?: ProjectCache): Prom
   const timing = input.onTiming;
   const started = timing ? performance.now() : 0;
   // Checksums are computed off the main thread (crypto.subtle): start them all now, so hashing overlaps parsing.
-  const checksums = folder.migrations.map((migration) => {
+  const reusable = folder.migrations.map((migration) => {
     const cached = cache?.get(migration.path);
-    return cached && cached.text === migration.sql && !decodeErrors.has(migration.name) ? null : migrationChecksum(migration.sql);
+    return cached && cached.text === migration.sql && !decodeErrors.has(migration.name) ? cached : null;
   });
+  const checksums = folder.migrations.map((migration, order) => reusable[order] ? null : migrationChecksum(migration.sql));
   for (const [order, migration] of folder.migrations.entries()) {
-    const cached = cache?.get(migration.path);
+    const reuse = reusable[order];
     const decodeError = decodeErrors.get(migration.name) ?? null;
     let file: LintFile;
-    if (cached && cached.text === migration.sql && !decodeError) {
-      file = cached.order === order && cached.rollback === migration.rollback ? cached : { ...cached, order, rollback: migration.rollback };
+    if (reuse) {
+      file = reuse.order === order && reuse.rollback === migration.rollback ? reuse : { ...reuse, order, rollback: migration.rollback };
     } else {
-      const parsed = decodeError ? unparsed(decodeError) : reparseSql(migration.sql, cached?.parsed ?? null);
+      const parsed = decodeError ? unparsed(decodeError) : reparseSql(migration.sql, cache?.get(migration.path)?.parsed ?? null);
       file = {
         path: migration.path,
         name: migration.name,
@@ -98,7 +99,7 @@ export async function buildProject(input: LintInput, cache?: ProjectCache): Prom
         rollback: migration.rollback,
         rollbackPath: rollbackPathFor(migration.path),
         order,
-        checksum: await (checksums[order] ?? migrationChecksum(migration.sql)),
+        checksum: await checksums[order]!,
       };
     }
     cache?.set(file.path, file);
@@ -139,7 +140,7 @@ function undecodableRollbacks(input: LintInput, severities: Readonly<Record<stri
     }));
 }
 
-/** Runs rules over a built project; findings come sorted by file order, line, column, rule. */
+/** Runs rules over a built project; findings in the order the rules reported them (lintProject sorts them once, after suppressions). */
 export function runRules(
   project: LintProject,
   rules: readonly Rule[],
@@ -170,7 +171,7 @@ export function runRules(
     }
     onTiming?.(`rule:${rule.id}`, performance.now() - started);
   }
-  return sortFindings(project, findings);
+  return findings;
 }
 
 /** A file-local rule's reports on one file, and what they depended on. */
