@@ -10,7 +10,7 @@ import { endsSession, isConnectionError, isPostgresError } from "./errors.ts";
 import type { HeldLock } from "./lock.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { type Recorder, runNonTransactionalFile, runTransactionalFile } from "./run-file.ts";
-import type { RunnableFile } from "./split.ts";
+import { type RunnableFile, statementPosition } from "./split.ts";
 import { type EventName, logEvent } from "./tracking.ts";
 import { upgradeTrackingSchemaInTransaction } from "./tracking-schema.ts";
 import type { PreparedRun } from "./types.ts";
@@ -140,7 +140,7 @@ async function execute(spec: RunSpec, emit: (event: ApplyEvent) => void): Promis
     // Between files (event log, dry-run setup): no file is half-applied, but the run cannot go on.
     const unit = current ?? spec.units[0] ?? null;
     const first = unit?.file.statements[0];
-    const position = unit && first ? unit.file.index.positionAt(first.fileStart) : { line: 1, column: 1 };
+    const position = unit && first ? statementPosition(unit.file, first) : { line: 1, column: 1 };
     const code = isPostgresError(error) ? error.code : isConnectionError(error) ? "connection-lost" : "engine-error";
     const reason = error instanceof Error ? error.message : String(error);
     failed = {

@@ -5,8 +5,7 @@
  * or not.
  */
 import { findPlaceholders, substitutePlaceholders } from "../migrations/index.ts";
-import { type Position, TextIndex, parseSql, transactionRestriction } from "../sql/index.ts";
-import { parseStatementText, scanTokens } from "../sql/parser.ts";
+import { type ParsedStatement, type Position, TextIndex, parseSql, transactionRestriction } from "../sql/index.ts";
 
 /** One placeholder replaced in a statement: its span as written and as sent (UTF-16, statement-relative). */
 interface Replacement {
@@ -40,101 +39,29 @@ export type FileProblem =
   | { readonly problem: "non-transactional-mixed"; readonly kind: string; readonly line: number; readonly statements: number }
   | { readonly problem: "explicit-transaction"; readonly line: number };
 
-/** What the engine needs of a statement of the file as written. */
-interface Piece {
-  /** From the first token (comments before it excluded) through its `;`, if any. */
-  readonly text: string;
-  /** UTF-16 offset of the first token in the file. */
-  readonly start: number;
-  readonly kind: string | null;
-  readonly node: Record<string, unknown> | null;
-}
-
 /** Splits `text` (the parser must be loaded) and substitutes `values` statement by statement. */
 export function prepareFile(text: string, values: Readonly<Record<string, string>>): RunnableFile | FileProblem {
-  const parsed = parseWhole(text) ?? parseSql(text);
+  // parseSql takes the fast way for a file that parses as a whole (one parser call for every statement).
+  const parsed = parseSql(text);
   const statements = parsed.statements.map((s) => runnable(s, values));
   for (const statement of parsed.statements) {
     if (isExplicitTransaction(statement)) {
       return { problem: "explicit-transaction", line: parsed.index.positionAt(statement.start).line };
     }
   }
-  const nonTransactional = parsed.statements.find((s) => nonTransactionalKind(s) !== null);
+  const nonTransactional = parsed.statements.map((s) => ({ statement: s, kind: nonTransactionalKind(s) })).find((s) => s.kind !== null);
   if (nonTransactional && parsed.statements.length > 1) {
     return {
       problem: "non-transactional-mixed",
-      kind: nonTransactionalKind(nonTransactional)!,
-      line: parsed.index.positionAt(nonTransactional.start).line,
+      kind: nonTransactional.kind!,
+      line: parsed.index.positionAt(nonTransactional.statement.start).line,
       statements: parsed.statements.length,
     };
   }
   return { index: parsed.index, statements, transactional: !nonTransactional };
 }
 
-/**
- * The fast way for a file that parses as a whole (nearly all): one parser call gives every statement's
- * tree and its place (`stmt_location` / `stmt_len`, UTF-8 bytes), where splitting with the scanner and
- * then parsing each statement costs about three times as much. A file that does not parse (or holds a
- * NUL, which would cut the parser's C string short) goes through parseSql, which finds each statement's
- * own syntax error.
- */
-function parseWhole(text: string): { index: TextIndex; statements: Piece[] } | null {
-  if (text.includes("\u0000")) return null;
-  const result = parseStatementText(text);
-  if ("rejection" in result) return null;
-  const index = new TextIndex(text);
-  const statements: Piece[] = [];
-  for (const raw of result.stmts as Array<{ stmt?: Record<string, unknown>; stmt_location?: number; stmt_len?: number }>) {
-    const locationByte = raw.stmt_location ?? 0;
-    const lengthBytes = raw.stmt_len ?? 0; // 0: the rest of the text (a last statement without `;`)
-    const start = firstToken(text, index.offsetOfByte(locationByte));
-    let end = lengthBytes > 0 ? index.offsetOfByte(locationByte + lengthBytes) : lastTokenEnd(text, start);
-    if (lengthBytes > 0 && text.charCodeAt(end) === 59) end++; // through its `;`
-    const node = raw.stmt ?? null;
-    statements.push({ text: text.slice(start, end), start, kind: node ? Object.keys(node)[0] : null, node });
-  }
-  return { index, statements };
-}
-
-/** The first token at or after `at`, a point between statements: skips whitespace and (nested) comments. */
-function firstToken(text: string, at: number): number {
-  let i = at;
-  for (;;) {
-    while (i < text.length && SPACE.has(text.charCodeAt(i))) i++;
-    if (text.startsWith("--", i)) {
-      const newline = text.indexOf("\n", i);
-      i = newline < 0 ? text.length : newline + 1;
-    } else if (text.startsWith("/*", i)) {
-      let depth = 0;
-      while (i < text.length) {
-        if (text.startsWith("/*", i)) {
-          depth++;
-          i += 2;
-        } else if (text.startsWith("*/", i)) {
-          i += 2;
-          if (--depth === 0) break;
-        } else i++;
-      }
-    } else return i;
-  }
-}
-
-/** Postgres's whitespace: space, \t, \n, \r, \f, \v. */
-const SPACE = new Set([32, 9, 10, 13, 12, 11]);
-
-/** Where the last token from `start` on ends: a last statement without `;` ends there, not after a comment. */
-function lastTokenEnd(text: string, start: number): number {
-  let end = text.length;
-  while (end > start && SPACE.has(text.charCodeAt(end - 1))) end--;
-  const rest = text.slice(start, end);
-  if (!rest.includes("--") && !rest.includes("/*")) return end;
-  const tokens = scanTokens(rest);
-  if ("error" in tokens) return end;
-  const last = tokens.filter((t) => t.tokenName !== "SQL_COMMENT" && t.tokenName !== "C_COMMENT").at(-1);
-  return last ? start + new TextIndex(rest).offsetOfByte(last.end) : end;
-}
-
-function runnable(statement: Piece, values: Readonly<Record<string, string>>): RunnableStatement {
+function runnable(statement: ParsedStatement, values: Readonly<Record<string, string>>): RunnableStatement {
   const replacements: Replacement[] = [];
   let shift = 0;
   for (const use of findPlaceholders(statement.text)) {
@@ -178,7 +105,7 @@ const TRANSACTION_ENDERS = new Set([
   "TRANS_STMT_ROLLBACK_PREPARED",
 ]);
 
-function isExplicitTransaction(statement: Piece): boolean {
+function isExplicitTransaction(statement: ParsedStatement): boolean {
   const node = field(statement.node, "TransactionStmt");
   return node !== null && TRANSACTION_ENDERS.has(String(node.kind));
 }
