@@ -1,4 +1,5 @@
 /** Every refusal the engine answers before anything runs: one constructor per code. */
+import { MAX_ROLLBACK_STEPS } from "../protocol/validate.ts";
 import type { Rejection } from "./types.ts";
 
 export function unknownTarget(to: string, where: string): Rejection {
@@ -104,7 +105,7 @@ export function invalidSteps(steps: unknown): Rejection {
   return {
     status: 400,
     code: "invalid-steps",
-    message: `steps must be a whole number from 1 to 1000, got ${JSON.stringify(steps)}.`,
+    message: `steps must be a whole number from 1 to ${MAX_ROLLBACK_STEPS}, got ${JSON.stringify(steps)}.`,
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import type postgres from "postgres";
 import type { RollbackRequest } from "../protocol/types.ts";
+import { MAX_ROLLBACK_STEPS } from "../protocol/validate.ts";
 import { loadParser } from "../sql/index.ts";
 import { fileRejection } from "./checks.ts";
 import { acquireLock } from "./lock.ts";
@@ -19,7 +20,6 @@ import type { Prepared, Rejection } from "./types.ts";
 
 type Sql = postgres.Sql;
 
-export const MAX_ROLLBACK_STEPS = 1000;
 
 export async function prepareRollback(sql: Sql, request: RollbackRequest, options: ResolvedOptions): Promise<Prepared> {
   const startedAt = performance.now();
