@@ -13,7 +13,7 @@ import type { ResolvedOptions } from "./options.ts";
 import { poolerRejection } from "./pooler.ts";
 import { lockHeld, unknownTarget } from "./rejections.ts";
 import { ensureTrackingSchema } from "./tracking-schema.ts";
-import { readTrackingRows, sqlLiteral, type TrackingRow } from "./tracking.ts";
+import { logEventSql, readTrackingRows, sqlLiteral, type TrackingRow } from "./tracking.ts";
 import type { AdoptionResult, Rejection } from "./types.ts";
 
 type Sql = postgres.Sql;
@@ -34,13 +34,7 @@ export function baselinedRowSql(row: BaselinedRow, actor: string | null, gitSha:
   const values = [row.name, row.checksum, actor, 0, row.rollbackSql, true, gitSha, ciRun, null, true, row.source];
   return "insert into supamigrate.migrations (name, checksum, applied_by, duration_ms, rollback_sql, transactional, git_sha, ci_run, statements, baselined, source) " +
     `values (${values.map(sqlLiteral).join(", ")});\n` +
-    adoptionEventSql("baselined", row.name, actor, { checksum: row.checksum, source: row.source, ...row.details });
-}
-
-/** An event row for the adoption vocabulary (`baselined`, `repaired`, `baseline-refused`). */
-export function adoptionEventSql(event: string, name: string | null, actor: string | null, details: unknown): string {
-  return "insert into supamigrate.events (event, name, actor, details) " +
-    `values (${sqlLiteral(event)}, ${sqlLiteral(name)}, ${sqlLiteral(actor)}, ${sqlLiteral(JSON.stringify(details ?? null))}::pg_catalog.jsonb)`;
+    logEventSql("baselined", row.name, actor, { checksum: row.checksum, source: row.source, ...row.details });
 }
 
 /** The stored rollback: placeholders substituted when every one has a value, else null (rollback then needs a new file). */
@@ -130,7 +124,7 @@ export async function baseline(sql: Sql, request: BaselineRequest, options: Reso
     const report = await evaluate(conn, rows);
     const mismatched = report.filter((f) => f.status === "mismatch");
     if (mismatched.length > 0 && !force) {
-      await conn.unsafe(adoptionEventSql("baseline-refused", null, actor, { mismatched: mismatched.map((f) => f.name) })).catch(() => {});
+      await conn.unsafe(logEventSql("baseline-refused", null, actor, { mismatched: mismatched.map((f) => f.name) })).catch(() => {});
       return {
         ok: false,
         rejection: {

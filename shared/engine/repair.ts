@@ -6,9 +6,9 @@
 import type postgres from "postgres";
 import { migrationChecksum } from "../migrations/index.ts";
 import type { RepairRequest, RepairResponse } from "../protocol/adoption.ts";
-import { adoptionEventSql, type AdoptionResult, inTransaction, underLock } from "./baseline.ts";
+import { type AdoptionResult, inTransaction, underLock } from "./baseline.ts";
 import type { ResolvedOptions } from "./options.ts";
-import { readTrackingRows, sqlLiteral } from "./tracking.ts";
+import { logEventSql, readTrackingRows, sqlLiteral } from "./tracking.ts";
 
 type Sql = postgres.Sql;
 
@@ -38,7 +38,7 @@ export async function repair(sql: Sql, request: RepairRequest, options: Resolved
       : `delete from supamigrate.migrations where name = ${sqlLiteral(request.name)}`;
     await inTransaction(conn, [
       change,
-      adoptionEventSql("repaired", request.name, actor, { action: request.action, reason, oldChecksum: row.checksum, newChecksum }),
+      logEventSql("repaired", request.name, actor, { action: request.action, reason, oldChecksum: row.checksum, newChecksum }),
     ]);
     return { ok: true, result: { action: request.action, name: request.name, oldChecksum: row.checksum, newChecksum, actor } };
   });

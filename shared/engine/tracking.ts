@@ -116,7 +116,10 @@ export type EventName =
   | "lock-refused"
   | "rollback-started"
   | "rolled-back"
-  | "rollback-failed";
+  | "rollback-failed"
+  | "baselined"
+  | "repaired"
+  | "baseline-refused";
 
 /** Appends one event (in whatever transaction `sql` has open). */
 export async function logEvent(sql: Sql, event: EventName, name: string | null, actor: string | null, details: unknown): Promise<void> {
