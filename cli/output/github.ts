@@ -1,6 +1,5 @@
 /** GitHub Actions workflow commands (`::error file=…,line=…::message`), escaped as the runner expects. */
-const escapeData = (text: string) => text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-const escapeProperty = (text: string) => escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+import { escapeData, escapeProperty } from "../../shared/lint/format/text.ts";
 
 export interface AnnotationProperties {
   readonly file?: string;
