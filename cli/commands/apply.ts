@@ -10,6 +10,7 @@ import { readFolderOrFail } from "../local-files.ts";
 import { UsageError } from "../output/errors.ts";
 import { createProgress, OUTPUT_FORMATS, type OutputFormat } from "../output/progress.ts";
 import { runWithTarget, withTargetOptions } from "../target.ts";
+import { migrationPayloads } from "../../shared/protocol/payloads.ts";
 
 export interface ApplyOptions {
   readonly dir: string;
@@ -32,7 +33,7 @@ export async function apply(client: FunctionClient, options: ApplyOptions): Prom
     throw new UsageError(`--to ${options.to}: no such migration in ${options.dir}/ (give a file name such as ${names.at(-1) ?? "001_init.sql"}).`);
   }
   const request: ApplyRequest = {
-    migrations: folder.migrations.map((m) => ({ name: m.name, sql: m.sql, rollback: m.rollback })),
+    migrations: migrationPayloads(folder.migrations),
     dryRun: options.dryRun,
     to: options.to,
     placeholders: options.placeholders,

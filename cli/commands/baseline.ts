@@ -11,6 +11,7 @@ import { readFolderOrFail } from "../local-files.ts";
 import { runMeta } from "../meta.ts";
 import { UsageError } from "../output/errors.ts";
 import { runWithTarget, withTargetOptions } from "../target.ts";
+import { migrationPayloads } from "../../shared/protocol/payloads.ts";
 
 export interface BaselineOptions {
   readonly dir: string;
@@ -41,7 +42,7 @@ export async function baseline(client: FunctionClient, options: BaselineOptions)
   }
   if (names.length === 0) throw new UsageError(`no migrations in ${options.dir}/ to baseline.`);
   const request: BaselineRequest = {
-    migrations: folder.migrations.map((m) => ({ name: m.name, sql: m.sql, rollback: m.rollback })),
+    migrations: migrationPayloads(folder.migrations),
     dryRun: options.dryRun,
     to: options.to,
     placeholders: options.placeholders ?? {},

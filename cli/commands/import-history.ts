@@ -9,6 +9,7 @@ import type { ImportHistoryResponse } from "../../shared/protocol/adoption.ts";
 import { readFolderOrFail } from "../local-files.ts";
 import { runMeta } from "../meta.ts";
 import { runWithTarget, withTargetOptions } from "../target.ts";
+import { migrationPayloads } from "../../shared/protocol/payloads.ts";
 
 export function importLines(result: ImportHistoryResponse): string[] {
   const lines = result.recorded.map((name) => `${result.dryRun ? "would record" : "recorded"} ${name}`);
@@ -22,7 +23,7 @@ export function importLines(result: ImportHistoryResponse): string[] {
 export async function importHistory(client: FunctionClient, dir: string, dryRun: boolean): Promise<0 | 1> {
   const folder = readFolderOrFail(dir);
   const result = await client.importHistory({
-    migrations: folder.migrations.map((m) => ({ name: m.name, sql: m.sql, rollback: m.rollback })),
+    migrations: migrationPayloads(folder.migrations),
     dryRun,
     meta: runMeta(),
   });

@@ -9,6 +9,7 @@ import { FunctionCallError } from "../../shared/client/index.ts";
 import type { BaselineFileReport, BaselineRequest } from "../../shared/protocol/adoption.ts";
 import { applyMeta } from "./apply.ts";
 import { type Ctx, UserError } from "./ctx.ts";
+import { migrationPayloads } from "../../shared/protocol/payloads.ts";
 
 type Factory = (ctx: Ctx) => (...args: never[]) => Promise<unknown>;
 
@@ -75,7 +76,7 @@ const baseline: Factory = (ctx) => async (arg?: unknown) => {
   if (!vscode.workspace.isTrusted) throw new UserError("Baseline needs a trusted workspace (Workspaces: Manage Workspace Trust).");
   const project = await ctx.pickProject(targetUri(arg));
   await project.load();
-  const migrations = project.migrations().migrations.map((m) => ({ name: m.name, sql: m.sql, rollback: m.rollback }));
+  const migrations = migrationPayloads(project.migrations().migrations);
   if (!migrations.length) throw new UserError(`There are no migrations in ${project.dir}/ to baseline.`);
   const client = await ctx.client(project);
   const request: BaselineRequest = { migrations, meta: applyMeta() };

@@ -10,6 +10,7 @@ import type { ApplyEvent, ApplyMeta, DoneEvent, MigrationFailure, MigrationPaylo
 import type { Ctx } from "./ctx.ts";
 import { failureDiagnostic } from "./diagnostics.ts";
 import type { MigrationProject } from "./project.ts";
+import { migrationPayloads } from "../../shared/protocol/payloads.ts";
 
 export interface BatchResult {
   readonly applied: string[];
@@ -30,7 +31,7 @@ export function applyMeta(): ApplyMeta {
 }
 
 export function payloads(project: MigrationProject): MigrationPayload[] {
-  return project.migrations().migrations.map((m) => ({ name: m.name, sql: m.sql, rollback: m.rollback }));
+  return migrationPayloads(project.migrations().migrations);
 }
 
 /** Saves open, modified editors of these migrations, so what runs is what was saved. */

@@ -7,6 +7,7 @@ import { readMigrationFolder } from "../../cli/read-folder.ts";
 import type { ApplyEvent, ApplyRequest, DoneEvent, MigrationPayload } from "../protocol/types.ts";
 import { createEngine } from "./index.ts";
 import type { EngineOptions, MigrationEngine, Prepared } from "./types.ts";
+import { migrationPayloads } from "../protocol/payloads.ts";
 
 export const ADMIN_EMAIL = "ops+admin@studley.ai";
 export const ADMIN_ID = "6f1e1a52-7c1e-4d55-9a38-2a8a3b0c0d11";
@@ -14,7 +15,7 @@ export const ADMIN_ID = "6f1e1a52-7c1e-4d55-9a38-2a8a3b0c0d11";
 /** The seed's migration set from scripts/, as an apply request's migrations. */
 export function seedMigrations(): MigrationPayload[] {
   const folder = readMigrationFolder(new URL("../../scripts", import.meta.url).pathname);
-  return folder.migrations.map((m) => ({ name: m.name, sql: m.sql, rollback: m.rollback }));
+  return migrationPayloads(folder.migrations);
 }
 
 export function connect(url: string, max = 3): postgres.Sql {
