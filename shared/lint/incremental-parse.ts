@@ -4,12 +4,11 @@
  * objects, so caches keyed by node — fingerprints — keep hitting). The result equals `parseSql(text)`
  * (a test checks it), so the editor's session sees exactly what the CLI sees.
  */
-import { parseSql, type ParsedSql, type ParsedStatement, type SqlSyntaxError } from "../sql/index.ts";
-import { parseStatementText } from "../sql/parser.ts";
-import { offsetOfCodePoint, TextIndex } from "../sql/positions.ts";
+import { parseSpan, parseSql, type ParsedSql, type ParsedStatement } from "../sql/index.ts";
+import { TextIndex } from "../sql/positions.ts";
 import { type StatementSpan, splitStatements } from "../sql/split.ts";
 
-type Tree = { node: Record<string, unknown> | null; kind: string | null; rejection: { message: string; cursor: number | null } | null };
+type Tree = { readonly node: Record<string, unknown> | null; readonly kind: string | null };
 
 /** Parses `text`, reusing `previous`'s trees for statements whose text is unchanged. */
 export function reparseSql(text: string, previous: ParsedSql | null): ParsedSql {
@@ -76,30 +75,17 @@ function spliced(text: string, previous: ParsedSql): ParsedSql | null {
 
 function treesOf(statements: readonly ParsedStatement[]): Map<string, Tree> {
   const trees = new Map<string, Tree>();
-  for (const s of statements) if (!s.error) trees.set(s.text, { node: s.node, kind: s.kind, rejection: null });
+  for (const s of statements) if (!s.error) trees.set(s.text, { node: s.node, kind: s.kind });
   return trees;
 }
 
+/** A statement's parse: the previous tree when its text is unchanged, else the parser's (with its error). */
 function parsed(index: TextIndex, span: StatementSpan, trees: ReadonlyMap<string, Tree>): ParsedStatement {
   const statementText = index.text.slice(span.start, span.end);
-  const tree = trees.get(statementText) ?? parseTree(statementText);
-  let error: SqlSyntaxError | null = null;
-  if (tree.rejection) {
-    const local = tree.rejection.cursor === null ? 0 : offsetOfCodePoint(statementText, tree.rejection.cursor);
-    const offset = span.start + Math.min(local, statementText.length);
-    error = { message: tree.rejection.message, offset, position: index.positionAt(offset), statementIndex: span.index };
-  }
-  return { ...span, text: statementText, node: tree.node, kind: tree.kind, error };
+  const tree = trees.get(statementText);
+  return tree ? { ...span, text: statementText, node: tree.node, kind: tree.kind, error: null } : parseSpan(index, span);
 }
 
 function assemble(index: TextIndex, statements: ParsedStatement[]): ParsedSql {
   return { index, statements, errors: statements.flatMap((s) => (s.error ? [s.error] : [])) };
-}
-
-function parseTree(text: string): Tree {
-  const result = parseStatementText(text);
-  if ("rejection" in result) return { node: null, kind: null, rejection: result.rejection };
-  const raw = result.stmts[0] as { stmt?: Record<string, unknown> } | undefined;
-  const node = raw?.stmt ?? null;
-  return { node, kind: node ? Object.keys(node)[0] : null, rejection: null };
 }
