@@ -4,7 +4,7 @@
  * ran is not silently marked done. Under the migration lock; one transaction for every row and event.
  */
 import type postgres from "postgres";
-import { compareFileNames, migrationChecksum, missingPlaceholders, sortByContractOrder, substitutePlaceholders } from "../migrations/index.ts";
+import { compareFileNames, missingPlaceholders, sortByContractOrder, substitutePlaceholders } from "../migrations/index.ts";
 import type { BaselineFileReport, BaselineRequest, BaselineResponse } from "../protocol/adoption.ts";
 import type { MigrationPayload } from "../protocol/types.ts";
 import { compareFilesWithCatalog, describeReport, readCatalog } from "./catalog.ts";
@@ -95,11 +95,10 @@ export async function baseline(sql: Sql, request: BaselineRequest, options: Reso
   const dryRun = request.dryRun === true;
   const actor = request.meta?.actor ?? options.defaultActor;
   const placeholders = request.placeholders ?? {};
-  const checksums = new Map(await Promise.all(files.map(async (m) => [m.name, await migrationChecksum(m.sql)] as const)));
 
   const evaluate = async (db: Sql, rows: readonly TrackingRow[]): Promise<BaselineFileReport[]> => {
     const tracked = new Set(rows.map((r) => r.name));
-    const report = await compareFilesWithCatalog(files, checksums, await readCatalog(db));
+    const report = await compareFilesWithCatalog(files, await readCatalog(db));
     return report.map((f) => (tracked.has(f.name) ? { ...f, status: "tracked" as const } : f));
   };
   const respond = (report: BaselineFileReport[], recorded: string[]): BaselineResponse => ({
@@ -137,11 +136,12 @@ export async function baseline(sql: Sql, request: BaselineRequest, options: Reso
         },
       };
     }
-    const toRecord = files.filter((m) => report.find((f) => f.name === m.name)?.status !== "tracked");
+    const reported = new Map(report.map((f) => [f.name, f]));
+    const toRecord = files.filter((m) => reported.get(m.name)?.status !== "tracked");
     const statements = toRecord.map((m) => {
-      const status = report.find((f) => f.name === m.name)!.status;
+      const { status, checksum } = reported.get(m.name)!;
       return baselinedRowSql(
-        { name: m.name, checksum: checksums.get(m.name)!, rollbackSql: storedRollback(m, placeholders), source: "baseline", details: { comparison: status, forced: force } },
+        { name: m.name, checksum, rollbackSql: storedRollback(m, placeholders), source: "baseline", details: { comparison: status, forced: force } },
         actor,
         request.meta?.gitSha ?? null,
         request.meta?.ciRun ?? null,

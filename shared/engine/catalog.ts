@@ -6,7 +6,6 @@
 import type postgres from "postgres";
 import { buildProject } from "../lint/engine.ts";
 import { positionOf, type SchemaModel, type TableState } from "../lint/schema-model.ts";
-import { sortByContractOrder } from "../migrations/index.ts";
 import type { BaselineFileReport } from "../protocol/adoption.ts";
 import type { MigrationPayload } from "../protocol/types.ts";
 
@@ -96,9 +95,9 @@ function comparableType(type: string): boolean {
  * Compares each file with the catalog. Objects count for the file that created their live version (a
  * table recreated by a later file counts for that later file); a column counts for the file that added it.
  */
-export async function compareFilesWithCatalog(migrations: readonly MigrationPayload[], checksums: ReadonlyMap<string, string>, catalog: LiveCatalog): Promise<BaselineFileReport[]> {
-  const ordered = sortByContractOrder(migrations);
-  const project = await buildProject({ dir: "", listing: ordered.map((m) => ({ relativePath: m.name, text: m.sql })) });
+export async function compareFilesWithCatalog(migrations: readonly MigrationPayload[], catalog: LiveCatalog): Promise<BaselineFileReport[]> {
+  // buildProject puts the files in contract order and checksums them (the report carries the checksums).
+  const project = await buildProject({ dir: "", listing: migrations.map((m) => ({ relativePath: m.name, text: m.sql })) });
   const model = project.schema;
   const byOrder = new Map(project.files.map((f) => [f.order, f.name]));
   const lastOrder = project.files.length - 1;
@@ -155,7 +154,7 @@ export async function compareFilesWithCatalog(migrations: readonly MigrationPayl
     const list = problems.get(f.name) ?? [];
     const count = checked.get(f.name) ?? 0;
     const status = list.length > 0 ? "mismatch" : count === 0 ? "unchecked" : "ok";
-    return { name: f.name, checksum: checksums.get(f.name) ?? f.checksum, status, checked: count, problems: list };
+    return { name: f.name, checksum: f.checksum, status, checked: count, problems: list };
   });
 }
 
