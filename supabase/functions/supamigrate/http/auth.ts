@@ -15,8 +15,7 @@ const UNAUTHORIZED_HEADERS = { "www-authenticate": 'Bearer realm="supamigrate"' 
  * 400 `token-in-url` when the query string carries a token: by parameter name, by value (any
  * configured machine token, compared in constant time), or a JWT-shaped value (an access token).
  */
-export async function refuseTokenInUrl(url: URL, configured: string | readonly string[] | null): Promise<Response | null> {
-  const tokens = configured === null ? [] : typeof configured === "string" ? [configured] : configured;
+export async function refuseTokenInUrl(url: URL, tokens: readonly string[]): Promise<Response | null> {
   let found = false;
   for (const [name, value] of url.searchParams) {
     if (TOKEN_PARAMS.has(name.toLowerCase())) found = true;

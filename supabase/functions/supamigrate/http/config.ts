@@ -3,14 +3,12 @@
  * misconfiguration is reported as a 500 `not-configured` that says which variable to set.
  */
 import type { EngineOptions } from "../../../../shared/engine/types.ts";
-import { configuredTokenValues, type IdentityConfig, readIdentityConfig } from "../identity/config.ts";
+import { type IdentityConfig, readIdentityConfig } from "../identity/config.ts";
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_POOL_SIZE = 3;
 
 export interface FunctionConfig {
-  /** `SUPAMIGRATE_TOKEN` (the full-scope token named `default`), or null when only other ways in are configured. */
-  readonly token: string | null;
   /** Machine tokens and user-token verification (docs/identity.md). */
   readonly identity: IdentityConfig;
   readonly dbUrl: string;
@@ -24,21 +22,9 @@ export type ConfigResult = { readonly ok: true; readonly config: FunctionConfig 
 
 export type Env = (name: string) => string | undefined;
 
-/** The configured token, or null when unset (used before the full config, to spot a token in the URL). */
-export function configuredToken(env: Env): string | null {
-  const token = env("SUPAMIGRATE_TOKEN");
-  return token === undefined || token === "" ? null : token;
-}
-
-/** Every configured machine token (SUPAMIGRATE_TOKEN and SUPAMIGRATE_TOKENS), to spot one pasted into a URL. */
-export function configuredTokens(env: Env): string[] {
-  return configuredTokenValues(env);
-}
-
 export function readConfig(env: Env): ConfigResult {
   const identity = readIdentityConfig(env);
   if (!identity.ok) return { ok: false, message: identity.message };
-  const token = identity.identity.tokens.find((t) => t.name === "default" && t.token === configuredToken(env)?.trim())?.token ?? null;
   // SUPAMIGRATE_DB_URL wins when set: the engine needs a session (direct or session-pooler) connection
   // for its advisory lock, so a project whose SUPABASE_DB_URL is the transaction pooler (port 6543)
   // sets the direct URL as this secret instead.
@@ -58,7 +44,6 @@ export function readConfig(env: Env): ConfigResult {
   return {
     ok: true,
     config: {
-      token,
       identity: identity.identity,
       dbUrl,
       maxBodyBytes: numbers.SUPAMIGRATE_MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES,

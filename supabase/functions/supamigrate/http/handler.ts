@@ -7,10 +7,11 @@ import type { MigrationEngine, Rejection } from "../../../../shared/engine/types
 import {
   validateApplyRequest, validateBaselineRequest, validateImportHistoryRequest, validateRepairRequest, validateRollbackRequest,
 } from "../../../../shared/protocol/validate.ts";
+import { configuredTokenValues } from "../identity/config.ts";
 import { type Identity, withVerifiedActor } from "../identity/identity.ts";
 import { admit, refuseTokenInUrl } from "./auth.ts";
 import { readJsonBody } from "./body.ts";
-import { configuredTokens, type Env, type FunctionConfig, readConfig } from "./config.ts";
+import { type Env, type FunctionConfig, readConfig } from "./config.ts";
 import { errorResponse, internalError, jsonResponse } from "./errors.ts";
 import { describeRoutes, matchRoute, type RouteName } from "./routes.ts";
 import { ndjsonResponse } from "./stream.ts";
@@ -45,7 +46,7 @@ export function createHandler(deps: HandlerDeps): (request: Request) => Promise<
       if (match.kind === "wrong-method") {
         return finish(errorResponse(405, "method-not-allowed", `${match.route} takes ${match.allow}, not ${request.method}`, { headers: { allow: match.allow } }));
       }
-      const inUrl = await refuseTokenInUrl(url, configuredTokens(deps.env));
+      const inUrl = await refuseTokenInUrl(url, configuredTokenValues(deps.env));
       if (inUrl) return finish(inUrl);
       if (match.route === "health") return finish(jsonResponse({ ok: true, version: deps.version }));
 
