@@ -1,6 +1,6 @@
 /** Where each migration stands: applied, pending, drifted (changed after deploy), failed, or missing locally. */
-import { migrationChecksum } from "../../shared/migrations/index.ts";
 import type { AppliedMigration, MigrationFailure } from "../../shared/protocol/types.ts";
+import { checksumOf } from "./linter.ts";
 import type { MigrationProject } from "./project.ts";
 
 export type StateKind = "applied" | "pending" | "drifted" | "failed" | "missing" | "unknown";
@@ -23,7 +23,7 @@ export async function migrationStates(project: MigrationProject): Promise<Migrat
     const failure = project.lastFailure?.name === m.name ? project.lastFailure : undefined;
     let kind: StateKind;
     if (!status) kind = "unknown";
-    else if (deployed) kind = deployed.checksum === (await migrationChecksum(m.sql)) ? "applied" : "drifted";
+    else if (deployed) kind = deployed.checksum === (await checksumOf(project, m.path, m.sql)) ? "applied" : "drifted";
     else kind = failure ? "failed" : "pending";
     states.push({ name: m.name, path: m.path, kind, ...(deployed ? { applied: deployed } : {}), ...(failure ? { failure } : {}) });
   }
