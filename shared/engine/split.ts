@@ -5,6 +5,7 @@
  * or not.
  */
 import { findPlaceholders, substitutePlaceholders } from "../migrations/index.ts";
+import { nodeFields } from "../sql/ast.ts";
 import { type ParsedStatement, type Position, TextIndex, parseSql, transactionRestriction } from "../sql/index.ts";
 
 /** One placeholder replaced in a statement: its span as written and as sent (UTF-16, statement-relative). */
@@ -106,16 +107,11 @@ const TRANSACTION_ENDERS = new Set([
 ]);
 
 function isExplicitTransaction(statement: ParsedStatement): boolean {
-  const node = field(statement.node, "TransactionStmt");
+  const node = nodeFields(statement.node, "TransactionStmt");
   return node !== null && TRANSACTION_ENDERS.has(String(node.kind));
 }
 
 /** A name for a statement Postgres refuses to run inside a transaction block, or null (the linter's list). */
 export function nonTransactionalKind(statement: { readonly kind: string | null; readonly node: Record<string, unknown> | null }): string | null {
   return transactionRestriction(statement.node);
-}
-
-function field(node: Record<string, unknown> | null | undefined, key: string): Record<string, unknown> | null {
-  const value = node?.[key];
-  return value && typeof value === "object" ? (value as Record<string, unknown>) : null;
 }

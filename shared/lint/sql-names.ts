@@ -4,12 +4,12 @@
  * written), so names taken from the tree compare with `===`; text taken from tokens goes through
  * `foldIdentifier` first. Unqualified names resolve to `public` (Supabase's default search_path).
  */
+import { type AstNode, isRecord, nodeFields, nodeKind } from "../sql/ast.ts";
 import { scanTokens } from "../sql/parser.ts";
 import { TextIndex } from "../sql/positions.ts";
 import { TextCache } from "./text-cache.ts";
 
-/** A libpg-query node: `{ Kind: { ...fields } }`. */
-export type AstNode = Record<string, unknown>;
+export { type AstNode, nodeFields, nodeKind } from "../sql/ast.ts";
 
 /** A schema-qualified name (schema defaults to `public`). */
 export interface QualifiedName {
@@ -19,20 +19,6 @@ export interface QualifiedName {
 
 /** The schema unqualified names resolve to. */
 export const DEFAULT_SCHEMA = "public";
-
-/** The node's kind (`CreateStmt` for `{ CreateStmt: {...} }`), or null for anything else. */
-export function nodeKind(node: unknown): string | null {
-  if (!isRecord(node)) return null;
-  const keys = Object.keys(node);
-  return keys.length === 1 ? keys[0] : null;
-}
-
-/** The fields of a node of the given kind, or null when the node is of another kind. */
-export function nodeFields(node: unknown, kind: string): AstNode | null {
-  if (!isRecord(node)) return null;
-  const fields = node[kind];
-  return isRecord(fields) ? fields : null;
-}
 
 /** The name of a RangeVar (`{ schemaname?, relname }`, bare or wrapped as `{ RangeVar: … }`). */
 export function relationName(rangeVar: unknown): QualifiedName {
@@ -325,6 +311,3 @@ function scanKeyword(word: string): boolean {
   return tokens[0].keywordKind > 1;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}

@@ -3,19 +3,7 @@
  * (non-transactional-statement) and the apply engine (such a statement must run alone, outside a
  * transaction), so the two never disagree.
  */
-
-type Fields = Record<string, unknown>;
-
-function kindOf(node: unknown): string | null {
-  if (!node || typeof node !== "object") return null;
-  const keys = Object.keys(node);
-  return keys.length === 1 ? keys[0] : null;
-}
-
-function fieldsOf(node: unknown, kind: string): Fields | null {
-  const value = node && typeof node === "object" ? (node as Fields)[kind] : null;
-  return value && typeof value === "object" ? (value as Fields) : null;
-}
+import { nodeFields, nodeKind } from "./ast.ts";
 
 /**
  * Why a statement cannot run inside a transaction block (PostgreSQL's PreventInTransactionBlock),
@@ -23,8 +11,8 @@ function fieldsOf(node: unknown, kind: string): Fields | null {
  * VALUE is allowed in a transaction since PostgreSQL 12 and is not listed.
  */
 export function transactionRestriction(node: unknown): string | null {
-  const kind = kindOf(node);
-  const fields = kind ? fieldsOf(node, kind) ?? {} : {};
+  const kind = nodeKind(node);
+  const fields = kind ? nodeFields(node, kind) ?? {} : {};
   switch (kind) {
     case "IndexStmt":
       return fields.concurrent === true ? "CREATE INDEX CONCURRENTLY" : null;
@@ -32,7 +20,7 @@ export function transactionRestriction(node: unknown): string | null {
       return fields.concurrent === true ? "DROP INDEX CONCURRENTLY" : null;
     case "ReindexStmt": {
       const params = Array.isArray(fields.params) ? fields.params : [];
-      const concurrently = params.some((p) => fieldsOf(p, "DefElem")?.defname === "concurrently");
+      const concurrently = params.some((p) => nodeFields(p, "DefElem")?.defname === "concurrently");
       if (concurrently) return "REINDEX CONCURRENTLY";
       const scope = { REINDEX_OBJECT_SCHEMA: "SCHEMA", REINDEX_OBJECT_SYSTEM: "SYSTEM", REINDEX_OBJECT_DATABASE: "DATABASE" }[
         String(fields.kind)
