@@ -54,20 +54,21 @@ export function createClient(options: ClientOptions): FunctionClient {
   const retry = options.retry ?? defaultRetry;
   const context = { target: base, tokenSent: Boolean(options.token), credentials: options.credentials };
 
-  /** Sends one request (retrying connection failures) and returns the 2xx response; `abort` cancels it. */
+  /** Aborts `controller` after the request timeout; the caller clears the timer when its part is done. */
+  const armTimeout = (controller: AbortController) =>
+    setTimeout(() => controller.abort(new DOMException("timed out", "TimeoutError")), timeoutMs);
+
+  /** Sends one request (retrying connection failures) and returns the 2xx response; the caller's timer aborts it. */
   async function send(route: string, init: RequestInit, controller: AbortController): Promise<Response> {
     const headers: Record<string, string> = { accept: "application/json, application/x-ndjson" };
     if (init.body !== undefined) headers["content-type"] = "application/json";
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    const timer = setTimeout(() => controller.abort(new DOMException("timed out", "TimeoutError")), timeoutMs);
     let response: Response;
     try {
       response = await withRetry(retry, base, () => doFetch(`${base}/${route}`, { ...init, headers, signal: controller.signal }));
     } catch (error) {
       if (isTimeout(error) || controller.signal.aborted) throw timeoutError(base, timeoutMs);
       throw error;
-    } finally {
-      clearTimeout(timer);
     }
     if (!response.ok) throw await errorFrom(response);
     return response;
@@ -91,8 +92,9 @@ export function createClient(options: ClientOptions): FunctionClient {
   }
 
   async function getJson<T>(route: string, init: RequestInit = {}): Promise<T> {
+    // One timer for the whole call: headers and body.
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException("timed out", "TimeoutError")), timeoutMs);
+    const timer = armTimeout(controller);
     try {
       const response = await send(route, init, controller);
       return (await response.json()) as T;
@@ -105,7 +107,15 @@ export function createClient(options: ClientOptions): FunctionClient {
   }
 
   async function stream(route: string, body: unknown, onEvent: EventHandler = () => {}): Promise<DoneEvent> {
-    const response = await send(route, { method: "POST", body: JSON.stringify(body) }, new AbortController());
+    // The timeout covers the answer's start only: a long apply streams for as long as it runs.
+    const controller = new AbortController();
+    const timer = armTimeout(controller);
+    let response: Response;
+    try {
+      response = await send(route, { method: "POST", body: JSON.stringify(body) }, controller);
+    } finally {
+      clearTimeout(timer);
+    }
     if (!response.body) throw new FunctionCallError(0, "connection-ended", STREAM_ENDED_MESSAGE);
     let done: DoneEvent | null = null;
     try {
