@@ -163,6 +163,36 @@ test("a failing file rolls back entirely and is reported at its statement's firs
   }
 });
 
+test("files sent behind a failed one never run: a statement that fails, or a COMMIT that fails (deferred constraint)", async () => {
+  const behind = [file("003_after.sql", "create table public.after_failure (id int);"), file("004_later.sql", "create table public.later (id int);")];
+  const failingStatement = file("002_fails.sql", "create table public.first_half (id int);\nselect 1 / 0;");
+  const failingCommit = file("002_fails.sql", [
+    "create table public.parent (id int primary key);",
+    "create table public.child (parent_id int references public.parent deferrable initially deferred);",
+    "insert into public.child values (42);",
+  ].join("\n"));
+  for (const [failing, code] of [[failingStatement, "22012"], [failingCommit, "23503"]] as const) {
+    const db = session(await server.createDatabase());
+    try {
+      const { events, done } = await apply(db.engine, { migrations: [file("001_a.sql", "create table public.a (id int);"), failing, ...behind] });
+      assert.deepEqual([done.applied, done.failed?.name, done.failed?.code, done.stoppedBy], [["001_a.sql"], "002_fails.sql", code, "error"]);
+      assert.deepEqual(eventSummary(events).slice(-3), ["migration-start 002_fails.sql", "failed 002_fails.sql", "done"]);
+      for (const table of ["public.first_half", "public.child", "public.after_failure", "public.later"]) {
+        assert.equal(await tableExists(db.sql, table), false, `${table} must not exist`);
+      }
+      assert.deepEqual(await trackingNames(db.sql), ["001_a.sql"]);
+      const failedEvents = await db.sql`select name from supamigrate.events where event = 'failed'`;
+      assert.deepEqual(failedEvents.map((r) => r.name), ["002_fails.sql"]);
+      // The session is clean for the next call: the fixed file and those behind it apply.
+      const fixed = file("002_fails.sql", "create table public.fixed (id int);");
+      const again = await apply(db.engine, { migrations: [file("001_a.sql", "create table public.a (id int);"), fixed, ...behind] });
+      assert.deepEqual(again.done.applied, ["002_fails.sql", "003_after.sql", "004_later.sql"]);
+    } finally {
+      await db.close();
+    }
+  }
+});
+
 test("error positions map to the exact UTF-16 line/column after non-ASCII text and substituted placeholders", async () => {
   const db = session(await server.createDatabase());
   try {

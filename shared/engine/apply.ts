@@ -11,7 +11,7 @@ import type { ResolvedOptions } from "./options.ts";
 import { poolerRejection } from "./pooler.ts";
 import { lockHeld } from "./rejections.ts";
 import { preparedRun, type RunUnit } from "./runner.ts";
-import { insertTrackingRowSql, logEventIfTracked, logEventSql, readTrackingRows } from "./tracking.ts";
+import { insertTrackingRowSql, logEventIfTracked, logEventSql, readTrackingRows, RECORDED_DURATION_SQL } from "./tracking.ts";
 import { ensureTrackingSchema, trackingSchemaExists } from "./tracking-schema.ts";
 import type { Prepared } from "./types.ts";
 
@@ -70,12 +70,11 @@ function applyRun(lock: HeldLock, checked: CheckResult & { ok: true }, request: 
     name: pending.name,
     file,
     record: {
-      sql: (durationMs) => {
+      sql: () => {
         const row = {
           name: pending.name,
           checksum: pending.checksum,
           appliedBy: actor,
-          durationMs,
           rollbackSql,
           transactional: file.transactional,
           gitSha,
@@ -83,7 +82,7 @@ function applyRun(lock: HeldLock, checked: CheckResult & { ok: true }, request: 
           statements: file.statements.length,
         };
         const { rollbackSql: _stored, name: _name, ...details } = row;
-        return `${insertTrackingRowSql(row)};\n${logEventSql("applied", pending.name, actor, details)}`;
+        return `${insertTrackingRowSql(row)};\n${logEventSql("applied", pending.name, actor, details, { durationMs: RECORDED_DURATION_SQL })}`;
       },
     },
   }));

@@ -14,7 +14,7 @@ import { poolerRejection } from "./pooler.ts";
 import { conflictingRollbackTarget, invalidSteps, lockHeld, noRollback, unknownTarget } from "./rejections.ts";
 import { preparedRun, type RunUnit } from "./runner.ts";
 import { prepareFile } from "./split.ts";
-import { deleteTrackingRowSql, logEventIfTracked, logEventSql, readTrackingRows, type TrackingRow } from "./tracking.ts";
+import { deleteTrackingRowSql, logEventIfTracked, logEventSql, readTrackingRows, RECORDED_DURATION_SQL, type TrackingRow } from "./tracking.ts";
 import { trackingSchemaExists } from "./tracking-schema.ts";
 import type { Prepared, Rejection } from "./types.ts";
 
@@ -59,8 +59,8 @@ export async function prepareRollback(sql: Sql, request: RollbackRequest, option
         name: row.name,
         file,
         record: {
-          sql: (durationMs) =>
-            `${logEventSql("rolled-back", row.name, actor, { checksum: row.checksum, durationMs, appliedAt: row.appliedAt })};\n` +
+          sql: () =>
+            `${logEventSql("rolled-back", row.name, actor, { checksum: row.checksum, appliedAt: row.appliedAt }, { durationMs: RECORDED_DURATION_SQL })};\n` +
             deleteTrackingRowSql(row.name),
           verify: (results) => {
             // Someone removed the row by hand: stop rather than guess.

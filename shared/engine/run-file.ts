@@ -3,18 +3,30 @@
  * transaction) with the tracking change written inside it; a file whose only statement cannot run in
  * a transaction runs alone, and is recorded only once it succeeded.
  *
- * Two round trips a transactional file. (1) Pipelined, without waiting for answers in between: BEGIN
- * with the two SET LOCAL timeouts and the lock-session check as one query, then each statement as its
- * own simple-protocol query. Postgres runs them in order; once one fails, the transaction is aborted
- * and it refuses the rest (25P02) without running them, so the outcome is exactly that of sending them
- * one by one — and the first failed query names the statement, with Postgres's `position` relative to
- * that statement's text. (2) The tracking row, the event row, COMMIT and RESET ALL as one query.
+ * A transactional file of an apply goes out in one go, without waiting for any answer: BEGIN with the
+ * two SET LOCAL timeouts and the lock-session check as one query, each statement as its own
+ * simple-protocol query, then the tracking row, the event row, COMMIT and RESET ALL as one query.
+ * Postgres runs them in order; once one fails, the transaction is aborted and it refuses the rest
+ * (25P02) without running them — COMMIT included, since it is in the same query as the tracking rows
+ * — so the outcome is exactly that of sending them one by one, and the first failed query names the
+ * statement, with Postgres's `position` relative to that statement's text.
+ *
+ * Because nothing waits, the runner sends the next file while this one runs. That is safe for the same
+ * reason: behind a failed file the session stays in its aborted transaction, so the next file's BEGIN
+ * and statements are refused too; and should the failure come at COMMIT itself (a deferred constraint),
+ * which ends the transaction, the next file's opening checks that this file's tracking row exists and
+ * fails otherwise. Either way nothing after a failed file runs.
+ *
+ * The duration is the server's (transaction start to the tracking row), so it can be written before
+ * the file has run. A dry run (savepoints) and a recorder that checks its results (rollback) wait for
+ * the statements first, with the duration measured here, as before.
  */
 import type postgres from "postgres";
 import type { MigrationFailure } from "../protocol/types.ts";
 import { endsSession, failureFromError, isPostgresError } from "./errors.ts";
 import { assertLockSession, type HeldLock, LockLostError } from "./lock.ts";
 import type { RunnableFile, RunnableStatement } from "./split.ts";
+import { sqlLiteral } from "./tracking.ts";
 
 type Sql = postgres.Sql;
 
@@ -27,8 +39,11 @@ export interface FileRunSettings {
 
 /** Writes the tracking change (row + event) in the file's transaction. */
 export interface Recorder {
-  /** The statements, values inlined as literals (they go in one simple-protocol query, with COMMIT). */
-  readonly sql: (durationMs: number) => string;
+  /**
+   * The statements, values inlined as literals (they go in one simple-protocol query, with COMMIT); the
+   * duration is RECORDED_DURATION_SQL (tracking.ts), set just before them.
+   */
+  readonly sql: () => string;
   /**
    * Checks what `sql` returned before the file commits (throwing rolls the file back); with it, COMMIT
    * takes a round trip of its own.
@@ -40,21 +55,33 @@ export type FileOutcome = { readonly ok: true; readonly durationMs: number } | {
 
 const SAVEPOINT = "supamigrate_file";
 
+/** Milliseconds since the file's transaction began, by the server's clock. */
+const SERVER_DURATION = "round(extract(epoch from pg_catalog.clock_timestamp() - pg_catalog.transaction_timestamp()) * 1000)";
+
+/** Sets the duration the recorder's statements read (RECORDED_DURATION_SQL), and returns it. */
+function recordDuration(expression: string): string {
+  return `select pg_catalog.set_config('supamigrate.duration_ms', ((${expression})::int)::text, true)::int as duration_ms`;
+}
+
 /**
  * The file's transaction (or savepoint) with its timeouts, and the lock-session check: postgres.js may
  * reconnect a dropped connection, and that session would not hold the lock. The check divides by zero
  * (22012) in another session, which aborts the transaction, so none of the file's statements pipelined
- * behind it runs; inside the file's transaction it covers every statement of it.
+ * behind it runs; inside the file's transaction it covers every statement of it. `after`: the file sent
+ * just before this one, whose tracking row must exist (it committed), checked the same way.
  * client_connection_check_interval (PostgreSQL 14+): if the function dies mid-statement, Postgres notices
  * the dead client within a second and rolls the file back, instead of holding the lock and the half-done
  * transaction until the statement ends.
  */
-function opening(settings: FileRunSettings, pid: number): string {
+function opening(settings: FileRunSettings, pid: number, after: string | null): string {
+  const committed = after === null
+    ? ""
+    : `, 1 / (select count(*)::int from supamigrate.migrations where name = ${sqlLiteral(after)}) as previous_committed`;
   return `${settings.dryRun ? `savepoint ${SAVEPOINT}` : "begin"};
 set local lock_timeout = ${Math.floor(settings.lockTimeoutMs)};
 set local statement_timeout = ${Math.floor(settings.statementTimeoutMs)};
 set local client_connection_check_interval = 1000;
-select 1 / (case when pg_catalog.pg_backend_pid() = ${Math.floor(pid)} then 1 else 0 end) as lock_session`;
+select 1 / (case when pg_catalog.pg_backend_pid() = ${Math.floor(pid)} then 1 else 0 end) as lock_session${committed}`;
 }
 
 /** A multi-statement simple query resolves to one result per statement, a single statement to its rows. */
@@ -63,48 +90,76 @@ function resultsOf(results: unknown): Array<readonly Record<string, unknown>[]> 
   return typeof list.command === "string" ? [results as readonly Record<string, unknown>[]] : (results as Array<readonly Record<string, unknown>[]>);
 }
 
+interface PipelineResult {
+  /** The first query that failed, if any. */
+  readonly failed: { readonly index: number; readonly error: unknown } | null;
+  /** What the last query returned (when nothing failed). */
+  readonly last: unknown;
+}
+
 /**
  * Sends `queries` back to back (postgres.js pipelines queries on a connection) and waits for all of
- * them; the first that failed, if any. Every promise is handled, so the refusals after a failure
- * (25P02) or a lost connection are never unhandled.
+ * them. Every promise is handled, so the refusals after a failure (25P02) or a lost connection are
+ * never unhandled.
  */
-async function pipeline(conn: Sql, queries: readonly string[]): Promise<{ readonly index: number; readonly error: unknown } | null> {
-  const outcomes = await Promise.all(queries.map((text, index) => conn.unsafe(text).then(() => null, (error: unknown) => ({ index, error }))));
-  return outcomes.find((outcome) => outcome !== null) ?? null;
+async function pipeline(conn: Sql, queries: readonly string[]): Promise<PipelineResult> {
+  const outcomes = await Promise.all(queries.map((text, index) =>
+    conn.unsafe(text).then((result: unknown) => ({ index, result, error: null, ok: true }), (error: unknown) => ({ index, result: null, error, ok: false }))
+  ));
+  const failed = outcomes.find((outcome) => !outcome.ok);
+  return { failed: failed ? { index: failed.index, error: failed.error } : null, last: outcomes.at(-1)?.result };
 }
 
-/** A failure among the statements, numbered as if the opening had been sent with them. */
-function shifted(failed: { readonly index: number; readonly error: unknown } | null): { readonly index: number; readonly error: unknown } | null {
-  return failed && { index: failed.index + 1, error: failed.error };
+/** The opening alone, then (if it worked) the statements; failures numbered as if sent together. */
+async function openedFirst(conn: Sql, open: string, statements: readonly string[]): Promise<PipelineResult> {
+  const opened = await pipeline(conn, [open]);
+  if (opened.failed) return opened;
+  const ran = await pipeline(conn, statements);
+  return ran.failed ? { ...ran, failed: { index: ran.failed.index + 1, error: ran.failed.error } } : ran;
 }
 
-export async function runTransactionalFile(lock: HeldLock, name: string, file: RunnableFile, settings: FileRunSettings, record: Recorder): Promise<FileOutcome> {
+/**
+ * Runs a transactional file. Everything it sends without waiting is sent before the returned promise
+ * is first awaited, so the caller may send the next file (with `after`) before awaiting this one.
+ */
+export async function runTransactionalFile(
+  lock: HeldLock,
+  name: string,
+  file: RunnableFile,
+  settings: FileRunSettings,
+  record: Recorder,
+  after: string | null = null,
+): Promise<FileOutcome> {
   const conn = lock.conn as unknown as Sql;
   const { dryRun } = settings;
   const undo = `${dryRun ? `rollback to savepoint ${SAVEPOINT}` : "rollback"};\nreset all`;
   const finish = dryRun ? `release savepoint ${SAVEPOINT}` : "commit";
+  const statements = file.statements.map((s) => s.text);
+  const oneGo = !dryRun && !record.verify;
+  // RESET ALL: a plain SET in a migration (pg_dump's set_config('search_path', '', false)) must not leak into the next file.
+  const sent = oneGo
+    ? pipeline(conn, [opening(settings, lock.pid, after), ...statements, `${recordDuration(SERVER_DURATION)};\n${record.sql()};\n${finish};\nreset all`])
+    : null;
   // The statement that failed; null when the failure came before (opening) or after them (tracking, COMMIT).
   let current: RunnableStatement | null = null;
   const started = performance.now();
   try {
-    const statements = file.statements.map((s) => s.text);
     // In a dry run the opening is a SAVEPOINT, which fails outside a transaction block: wait for it, so that
     // nothing can ever run outside the outer transaction that is rolled back. (BEGIN cannot fail that way.)
-    const failed = dryRun
-      ? (await pipeline(conn, [opening(settings, lock.pid)])) ?? shifted(await pipeline(conn, statements))
-      : await pipeline(conn, [opening(settings, lock.pid), ...statements]);
+    const ran = sent ? await sent : dryRun ? await openedFirst(conn, opening(settings, lock.pid, null), statements) : await pipeline(conn, [opening(settings, lock.pid, null), ...statements]);
+    const { failed } = ran;
     if (failed) {
-      if (failed.index > 0) current = file.statements[failed.index - 1];
-      else if (isPostgresError(failed.error) && failed.error.code === "22012") throw new LockLostError();
+      if (failed.index > 0 && failed.index <= statements.length) current = file.statements[failed.index - 1];
+      else if (failed.index === 0 && isPostgresError(failed.error) && failed.error.code === "22012") throw new LockLostError();
       throw failed.error;
     }
+    if (sent) return { ok: true, durationMs: Number(resultsOf(ran.last)[0][0].duration_ms) };
     const durationMs = Math.round(performance.now() - started);
-    const recordSql = record.sql(durationMs);
+    const recordSql = `${recordDuration(String(durationMs))};\n${record.sql()}`;
     if (record.verify) {
-      record.verify(resultsOf(await conn.unsafe(recordSql)));
+      record.verify(resultsOf(await conn.unsafe(recordSql)).slice(1));
       await conn.unsafe(`${finish};\nreset all`);
     } else {
-      // RESET ALL: a plain SET in a migration (pg_dump's set_config('search_path', '', false)) must not leak into the next file.
       await conn.unsafe(`${recordSql};\n${finish};\nreset all`);
     }
     return { ok: true, durationMs };
@@ -142,9 +197,9 @@ export async function runNonTransactionalFile(lock: HeldLock, name: string, file
   await conn.unsafe("begin");
   try {
     await assertLockSession(conn, lock.pid);
-    const recordSql = record.sql(durationMs);
+    const recordSql = `${recordDuration(String(durationMs))};\n${record.sql()}`;
     if (record.verify) {
-      record.verify(resultsOf(await conn.unsafe(recordSql)));
+      record.verify(resultsOf(await conn.unsafe(recordSql)).slice(1));
       await conn.unsafe("commit");
     } else {
       await conn.unsafe(`${recordSql};\ncommit`);

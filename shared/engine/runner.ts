@@ -9,7 +9,7 @@ import type { ApplyEvent, DoneEvent, MigrationFailure, StoppedBy } from "../prot
 import { endsSession, isConnectionError, isPostgresError } from "./errors.ts";
 import type { HeldLock } from "./lock.ts";
 import type { ResolvedOptions } from "./options.ts";
-import { type Recorder, runNonTransactionalFile, runTransactionalFile } from "./run-file.ts";
+import { type FileOutcome, type Recorder, runNonTransactionalFile, runTransactionalFile } from "./run-file.ts";
 import { type RunnableFile, statementPosition } from "./split.ts";
 import { type EventName, logEvent } from "./tracking.ts";
 import { upgradeTrackingSchemaInTransaction } from "./tracking-schema.ts";
@@ -100,8 +100,35 @@ async function execute(spec: RunSpec, emit: (event: ApplyEvent) => void): Promis
     } else if (spec.units.length > 0) {
       await logEvent(sql, events.started, null, spec.actor, spec.startDetails);
     }
+    // A transactional file of an apply is sent while the one before it still runs (see run-file.ts): at
+    // most one file ahead, whose outcome is awaited before the next is reported.
+    let ahead: { readonly unit: RunUnit; readonly outcome: Promise<FileOutcome> } | null = null;
+    /** Reports a file's outcome; false when it failed (the run stops). */
+    const report = async (unit: RunUnit, outcome: FileOutcome, sentAfter: Promise<FileOutcome> | null): Promise<boolean> => {
+      if (outcome.ok) {
+        done.push(unit.name);
+        emit({ event: events.ok, name: unit.name, durationMs: outcome.durationMs, dryRun });
+        return true;
+      }
+      // The file sent behind it was refused (aborted transaction, or its check that this one committed): wait for that first.
+      await sentAfter;
+      failed = outcome.failure;
+      stoppedBy = "error";
+      emit({ event: "failed", ...outcome.failure });
+      if (!dryRun && !spec.lock.dead) await logEvent(sql, events.failed, unit.name, spec.actor, outcome.failure).catch(() => {});
+      return false;
+    };
+    const aheadName = (): string | null => ahead?.unit.name ?? null;
+    /** Waits for the file sent ahead, if any, and reports it; `next`: what was sent behind it meanwhile. */
+    const settle = async (next: Promise<FileOutcome> | null = null): Promise<boolean> => {
+      if (!ahead) return true;
+      const { unit, outcome } = ahead;
+      ahead = null;
+      return await report(unit, await outcome, next);
+    };
     for (const [i, unit] of spec.units.entries()) {
       if (i > 0 && performance.now() - spec.startedAt >= options.timeBudgetMs) {
+        if (!(await settle())) break;
         const remaining = spec.units.length - i;
         const message = `stopped before ${unit.name}: the time budget of ${options.timeBudgetMs} ms is used up, ` +
           `${remaining} file${remaining === 1 ? "" : "s"} remain${remaining === 1 ? "s" : ""}; ${spec.resumeHint(remaining)}`;
@@ -110,9 +137,17 @@ async function execute(spec: RunSpec, emit: (event: ApplyEvent) => void): Promis
         stoppedBy = "time-budget";
         break;
       }
+      const settings = { lockTimeoutMs: options.lockTimeoutMs, statementTimeoutMs: options.statementTimeoutMs, dryRun };
+      const sentNow: Promise<FileOutcome> | null = unit.file.transactional && !dryRun && !unit.record.verify
+        ? runTransactionalFile(spec.lock, unit.name, unit.file, settings, unit.record, aheadName())
+        : null;
+      if (!(await settle(sentNow))) break;
       current = unit;
       emit({ event: "migration-start", name: unit.name });
-      const settings = { lockTimeoutMs: options.lockTimeoutMs, statementTimeoutMs: options.statementTimeoutMs, dryRun };
+      if (sentNow) {
+        ahead = { unit, outcome: sentNow };
+        continue;
+      }
       if (!unit.file.transactional && dryRun) {
         emit({
           event: "warning",
@@ -125,16 +160,9 @@ async function execute(spec: RunSpec, emit: (event: ApplyEvent) => void): Promis
       const outcome = unit.file.transactional
         ? await runTransactionalFile(spec.lock, unit.name, unit.file, settings, unit.record)
         : await runNonTransactionalFile(spec.lock, unit.name, unit.file, settings, unit.record);
-      if (!outcome.ok) {
-        failed = outcome.failure;
-        stoppedBy = "error";
-        emit({ event: "failed", ...outcome.failure });
-        if (!dryRun && !spec.lock.dead) await logEvent(sql, events.failed, unit.name, spec.actor, outcome.failure).catch(() => {});
-        break;
-      }
-      done.push(unit.name);
-      emit({ event: events.ok, name: unit.name, durationMs: outcome.durationMs, dryRun });
+      if (!(await report(unit, outcome, null))) break;
     }
+    await settle();
   } catch (error) {
     if (endsSession(error)) spec.lock.markDead();
     // Between files (event log, dry-run setup): no file is half-applied, but the run cannot go on.

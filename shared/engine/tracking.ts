@@ -61,11 +61,17 @@ export function toAppliedMigration(row: TrackingRow): AppliedMigration {
   };
 }
 
+/**
+ * The file's duration in ms inside the transaction that records it: run-file sets it (set_config …,
+ * local) just before the tracking statements, from the server's clock or the engine's measurement, so
+ * the tracking row, the event and the progress event all carry the same number.
+ */
+export const RECORDED_DURATION_SQL = "pg_catalog.current_setting('supamigrate.duration_ms')::int";
+
 export interface NewTrackingRow {
   readonly name: string;
   readonly checksum: string;
   readonly appliedBy: string | null;
-  readonly durationMs: number;
   readonly rollbackSql: string | null;
   readonly transactional: boolean;
   readonly gitSha: string | null;
@@ -89,16 +95,30 @@ export function sqlLiteral(value: string | number | boolean | null): string {
 }
 
 /** The tracking row's INSERT with its values inlined (see sqlLiteral), to be sent in the same query as COMMIT. */
+/** The tracking row's INSERT with its values inlined (see sqlLiteral) and the recorded duration. */
 export function insertTrackingRowSql(row: NewTrackingRow): string {
-  const values = [row.name, row.checksum, row.appliedBy, Math.round(row.durationMs), row.rollbackSql, row.transactional, row.gitSha, row.ciRun, row.statements];
+  const values = [row.name, row.checksum, row.appliedBy].map(sqlLiteral);
+  const rest = [row.rollbackSql, row.transactional, row.gitSha, row.ciRun, row.statements].map(sqlLiteral);
   return "insert into supamigrate.migrations (name, checksum, applied_by, duration_ms, rollback_sql, transactional, git_sha, ci_run, statements) " +
-    `values (${values.map(sqlLiteral).join(", ")})`;
+    `values (${[...values, RECORDED_DURATION_SQL, ...rest].join(", ")})`;
 }
 
-/** logEvent as one statement with its values inlined (see sqlLiteral). */
-export function logEventSql(event: EventName, name: string | null, actor: string | null, details: unknown): string {
+/**
+ * logEvent as one statement with its values inlined (see sqlLiteral). `computed` adds detail keys whose
+ * values are SQL expressions (e.g. `{ durationMs: RECORDED_DURATION_SQL }`).
+ */
+export function logEventSql(
+  event: EventName,
+  name: string | null,
+  actor: string | null,
+  details: unknown,
+  computed: Readonly<Record<string, string>> = {},
+): string {
+  const extra = Object.entries(computed).map(([key, expression]) => `${sqlLiteral(key)}, ${expression}`);
+  const json = `${sqlLiteral(JSON.stringify(details ?? null))}::pg_catalog.jsonb` +
+    (extra.length ? ` || pg_catalog.jsonb_build_object(${extra.join(", ")})` : "");
   return "insert into supamigrate.events (event, name, actor, details) " +
-    `values (${sqlLiteral(event)}, ${sqlLiteral(name)}, ${sqlLiteral(actor)}, ${sqlLiteral(JSON.stringify(details ?? null))}::pg_catalog.jsonb)`;
+    `values (${sqlLiteral(event)}, ${sqlLiteral(name)}, ${sqlLiteral(actor)}, ${json})`;
 }
 
 /** The tracking row's DELETE with its value inlined; the caller checks that it returned exactly one row. */
