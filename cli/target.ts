@@ -5,6 +5,7 @@
  * against a database (`--db-url`).
  */
 import { createClient, createEngineClient, type FunctionClient } from "../shared/client/index.ts";
+import { nodeFetch } from "./node-fetch.ts";
 import { reportError, UsageError } from "./output/errors.ts";
 
 export interface TargetFlags {
@@ -40,7 +41,7 @@ export async function openTarget(flags: TargetFlags, env: NodeJS.ProcessEnv = pr
     );
   }
   const base = functionBaseUrl(url);
-  const client = createClient({ url: base, token: env.SUPAMIGRATE_TOKEN || null });
+  const client = createClient({ url: base, token: env.SUPAMIGRATE_TOKEN || null, fetch: nodeFetch });
   return { client, description: base, close: async () => {} };
 }
 
