@@ -15,6 +15,7 @@ import { formatSummary, formatText } from "../shared/lint/format/text.ts";
 import { apply } from "./commands/apply.ts";
 import { status } from "./commands/status.ts";
 import { runMeta } from "./meta.ts";
+import { nodeFetch } from "./node-fetch.ts";
 import { readLintListing } from "./read-folder.ts";
 import { reportError } from "./output/errors.ts";
 import { statusLines } from "./output/status-table.ts";
@@ -44,7 +45,7 @@ async function main(): Promise<number> {
   console.log(`\nStarting the function on the embedded database (${DEFAULT_PGLITE_DIR}/; the first start takes a few seconds) …`);
   const serve = await startServe({ embeddedSeedSql: DEMO_ADMIN_SQL });
   try {
-    const client = createClient({ url: serve.url, token: serve.token });
+    const client = createClient({ url: serve.url, token: serve.token, fetch: nodeFetch });
     console.log(`Applying ${DIR}/ through ${serve.url} (--set admin_email=${DEMO_ADMIN_EMAIL}) …`);
     const code = await apply(client, {
       dir: DIR, dryRun: false, to: null, placeholders, meta: runMeta(), format: "text", stream: process.stdout,
