@@ -6,13 +6,12 @@ import type postgres from "postgres";
 import type { ApplyEvent, ApplyRequest } from "../protocol/types.ts";
 import { loadParser } from "../sql/index.ts";
 import { type CheckResult, checkApply, newCheckCache, sameTrackingRows } from "./checks.ts";
-import { acquireLock, type HeldLock } from "./lock.ts";
+import type { HeldLock } from "./lock.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { poolerRejection } from "./pooler.ts";
-import { lockHeld } from "./rejections.ts";
 import { preparedRun, type RunUnit } from "./runner.ts";
 import { insertTrackingRowSql, logEventIfTracked, logEventSql, readTrackingRows, RECORDED_DURATION_SQL } from "./tracking.ts";
-import { ensureTrackingSchema, trackingSchemaExists } from "./tracking-schema.ts";
+import { takeLock } from "./take-lock.ts";
 import type { Prepared } from "./types.ts";
 
 type Sql = postgres.Sql;
@@ -31,20 +30,14 @@ export async function prepareApply(sql: Sql, request: ApplyRequest, options: Res
   const first = await checkApply(request, rowsBefore, cache);
   if (!first.ok) return await refuse(sql, first, actor);
 
-  const locked = await acquireLock(sql, options.lockWaitMs);
-  if (!locked.ok) {
-    const rejection = lockHeld(locked.holder.holder, locked.holder.since);
-    await logEventIfTracked(sql, "lock-refused", null, actor, { holder: locked.holder, dryRun });
-    return { ok: false, rejection };
-  }
+  // A dry run leaves no trace: it creates the tracking schema only inside its rolled-back transaction.
+  const locked = await takeLock(sql, options, actor, { create: !dryRun, refusal: { dryRun } });
+  if (!locked.ok) return locked;
   const { lock } = locked;
   try {
-    // A dry run leaves no trace: it creates the tracking schema only inside its rolled-back transaction.
-    if (!dryRun) await ensureTrackingSchema(lock.conn);
-    if (!dryRun || await trackingSchemaExists(lock.conn)) await lock.recordHolder(actor);
     // Second pass under the lock: another apply may have finished between the first pass and now. The
     // same rows give the same answer; other rows are checked again, reusing checksums and split files.
-    const rows = await readTrackingRows(lock.conn);
+    const rows = await readTrackingRows(lock.conn, locked);
     const checked = sameTrackingRows(rowsBefore, rows) ? first : await checkApply(request, rows, cache);
     if (!checked.ok) {
       const rejection = await refuse(lock.conn, checked, actor);

@@ -8,11 +8,10 @@ import { compareFileNames, missingPlaceholders, sortByContractOrder, substituteP
 import type { BaselineFileReport, BaselineRequest, BaselineResponse } from "../protocol/adoption.ts";
 import type { MigrationPayload } from "../protocol/types.ts";
 import { compareFilesWithCatalog, describeReport, readCatalog } from "./catalog.ts";
-import { acquireLock } from "./lock.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { poolerRejection } from "./pooler.ts";
-import { lockHeld, unknownTarget } from "./rejections.ts";
-import { ensureTrackingSchema } from "./tracking-schema.ts";
+import { unknownTarget } from "./rejections.ts";
+import { takeLock } from "./take-lock.ts";
 import { logEventSql, readTrackingRows, sqlLiteral, type TrackingRow } from "./tracking.ts";
 import type { AdoptionResult, Rejection } from "./types.ts";
 
@@ -62,12 +61,10 @@ export function alreadyTracked(rows: readonly TrackingRow[], what: string): Reje
 export async function underLock<T>(sql: Sql, options: ResolvedOptions, actor: string | null, work: (conn: postgres.ReservedSql) => Promise<AdoptionResult<T>>): Promise<AdoptionResult<T>> {
   const pooler = poolerRejection(sql, options);
   if (pooler) return { ok: false, rejection: pooler };
-  const locked = await acquireLock(sql, options.lockWaitMs);
-  if (!locked.ok) return { ok: false, rejection: lockHeld(locked.holder.holder, locked.holder.since) };
-  const lock = locked.lock;
+  const locked = await takeLock(sql, options, actor, { create: true });
+  if (!locked.ok) return locked;
+  const { lock } = locked;
   try {
-    await ensureTrackingSchema(lock.conn);
-    await lock.recordHolder(actor);
     return await work(lock.conn);
   } finally {
     await lock.release();
@@ -118,7 +115,7 @@ export async function baseline(sql: Sql, request: BaselineRequest, options: Reso
   if (before.length > 0 && !force) return { ok: false, rejection: alreadyTracked(before, "baseline") };
 
   return await underLock(sql, options, actor, async (conn) => {
-    const rows = await readTrackingRows(conn);
+    const rows = await readTrackingRows(conn, { schemaExists: true });
     if (rows.length > 0 && !force) return { ok: false, rejection: alreadyTracked(rows, "baseline") };
     const report = await evaluate(conn, rows);
     const mismatched = report.filter((f) => f.status === "mismatch");

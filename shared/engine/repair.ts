@@ -20,7 +20,7 @@ export async function repair(sql: Sql, request: RepairRequest, options: Resolved
   const actor = request.meta?.actor ?? options.defaultActor;
   const newChecksum = request.action === "accept-checksum" ? await migrationChecksum(request.sql) : null;
   return await underLock(sql, options, actor, async (conn) => {
-    const row = (await readTrackingRows(conn)).find((r) => r.name === request.name);
+    const row = (await readTrackingRows(conn, { schemaExists: true })).find((r) => r.name === request.name);
     if (!row) {
       return {
         ok: false,

@@ -8,14 +8,13 @@ import type { RollbackRequest } from "../protocol/types.ts";
 import { MAX_ROLLBACK_STEPS } from "../protocol/validate.ts";
 import { loadParser } from "../sql/index.ts";
 import { fileRejection } from "./checks.ts";
-import { acquireLock } from "./lock.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { poolerRejection } from "./pooler.ts";
-import { conflictingRollbackTarget, invalidSteps, lockHeld, noRollback, unknownTarget } from "./rejections.ts";
+import { conflictingRollbackTarget, invalidSteps, noRollback, unknownTarget } from "./rejections.ts";
 import { preparedRun, type RunUnit } from "./runner.ts";
 import { prepareFile } from "./split.ts";
-import { deleteTrackingRowSql, logEventIfTracked, logEventSql, readTrackingRows, RECORDED_DURATION_SQL, type TrackingRow } from "./tracking.ts";
-import { trackingSchemaExists } from "./tracking-schema.ts";
+import { deleteTrackingRowSql, logEventSql, readTrackingRows, RECORDED_DURATION_SQL, type TrackingRow } from "./tracking.ts";
+import { takeLock } from "./take-lock.ts";
 import type { Prepared, Rejection } from "./types.ts";
 
 type Sql = postgres.Sql;
@@ -34,16 +33,12 @@ export async function prepareRollback(sql: Sql, request: RollbackRequest, option
   const first = select(request, await readTrackingRows(sql));
   if (!first.ok) return first;
 
-  const locked = await acquireLock(sql, options.lockWaitMs);
-  if (!locked.ok) {
-    await logEventIfTracked(sql, "lock-refused", null, actor, { holder: locked.holder, dryRun, rollback: true });
-    return { ok: false, rejection: lockHeld(locked.holder.holder, locked.holder.since) };
-  }
+  // Nothing to roll back means no tracking schema to create: rollback never creates it.
+  const locked = await takeLock(sql, options, actor, { create: false, refusal: { dryRun, rollback: true } });
+  if (!locked.ok) return locked;
   const { lock } = locked;
   try {
-    // Nothing to roll back means no tracking schema to create: rollback never creates it.
-    if (await trackingSchemaExists(lock.conn)) await lock.recordHolder(actor);
-    const selected = select(request, await readTrackingRows(lock.conn));
+    const selected = select(request, await readTrackingRows(lock.conn, locked));
     if (!selected.ok) {
       await lock.release();
       return selected;

@@ -21,9 +21,12 @@ export interface TrackingRow {
   readonly ciRun: string | null;
 }
 
-/** Tracking rows in applied order (applied_at, then contract order); [] when the schema does not exist. */
-export async function readTrackingRows(sql: Sql): Promise<TrackingRow[]> {
-  if (!(await trackingSchemaExists(sql))) return [];
+/**
+ * Tracking rows in applied order (applied_at, then contract order); [] when the schema does not exist.
+ * `schemaExists`: what the caller already knows (under takeLock), saving the probe's round trip.
+ */
+export async function readTrackingRows(sql: Sql, known: { readonly schemaExists?: boolean } = {}): Promise<TrackingRow[]> {
+  if (!(known.schemaExists ?? await trackingSchemaExists(sql))) return [];
   const rows = await sql`
     select name, checksum, applied_at, (extract(epoch from applied_at) * 1000000)::bigint::text as at_us,
       applied_by, duration_ms, rollback_sql, transactional, git_sha, ci_run
