@@ -1,13 +1,19 @@
 /**
- * `supamigrate lint [files…] [--dir scripts] [--format text|json|github|sarif] [--url URL] [--verbose]`
+ * `supamigrate lint [files…] [--dir scripts] [--format text|json|github|sarif] [--url URL] [--verbose] [--no-cache]`
  * Lints the migrations folder (or the given files, in the context of their folder) and prints the
- * findings. Exit 0: no errors; 1: findings at error severity; 2: usage or I/O error.
+ * findings. Exit 0: no errors; 1: findings at error severity; 2: usage or I/O error. A folder's result is
+ * cached in .supamigrate-cache/ (see ../lint-cache.ts): a hit prints the same bytes without loading the
+ * SQL parser.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, relative, resolve, sep } from "node:path";
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import { CONFIG_FILE, DEFAULT_CONFIG, type LintConfig, parseConfig } from "../../shared/lint/config.ts";
+import { formatGithub, formatJson, formatSummary, formatText } from "../../shared/lint/format/text.ts";
 import type { Finding } from "../../shared/lint/types.ts";
+import { loadParser } from "../../shared/sql/index.ts";
+import { cacheKey, type CachedLint, hasEntry, readEntry, toCached, writeEntry } from "../lint-cache.ts";
+import { nodeFetch } from "../node-fetch.ts";
 import { readLintListing } from "../read-folder.ts";
 import { version } from "../version.ts";
 
@@ -18,6 +24,8 @@ export interface LintFlags {
   readonly format: LintFormat;
   readonly url?: string;
   readonly verbose?: boolean;
+  /** false: neither read nor write the lint cache (`--no-cache`). */
+  readonly cache?: boolean;
 }
 
 /** A usage or I/O problem: printed as `supamigrate lint: <message>`, exit 2. */
@@ -28,9 +36,10 @@ export function register(program: Command): void {
     .description("lint migrations: the folder, or the given files in the context of their folder")
     .argument("[files...]", "migration files to lint (default: the whole --dir)")
     .option("--dir <dir>", `the migrations folder (default: "migrationsDir" from ${CONFIG_FILE}, else scripts)`)
-    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "github", "sarif"]).default("text"))
+    .addOption(program.createOption("--format <format>", "output format").choices(["text", "json", "github", "sarif"]).default("text"))
     .option("--url <url>", "the function's URL, to check deployed files for edits (default: $SUPAMIGRATE_URL; token: $SUPAMIGRATE_TOKEN)")
     .option("--verbose", "say what was linted and what was skipped, on stderr")
+    .option("--no-cache", "lint afresh: neither read nor write the lint cache (.supamigrate-cache/)")
     .action(async (files: string[], flags: LintFlags) => {
       try {
         process.exitCode = await lint(files, flags);
@@ -42,25 +51,45 @@ export function register(program: Command): void {
     });
 }
 
+/** A folder to lint: its listing, the given files among it (null: all), and its cached result if any. */
+interface Folder {
+  readonly dir: string;
+  readonly only: Set<string> | null;
+  readonly listing: ReturnType<typeof readLintListing>["listing"];
+  readonly ignored: string[];
+  readonly key: string | null;
+  readonly cached: CachedLint | null;
+}
+
 /** Runs the command; returns the exit code. */
 export async function lint(files: readonly string[], flags: LintFlags, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const started = performance.now();
-  // Compiling the parser's WebAssembly is the largest fixed cost: start it now, behind reading the
-  // config and the folder (lintProject awaits the same load).
-  const parserReady = import("../../shared/sql/index.ts").then((sql) => sql.loadParser());
   const verbose = (line: string) => flags.verbose && process.stderr.write(`${line}\n`);
-  const config = readConfig();
-  const folders = files.length ? foldersOfFiles(files) : new Map([[displayPath(flags.dir ?? config.migrationsDir), null]]);
+  const useCache = flags.cache !== false;
+  const configText = readConfigText();
+  const config = parseConfigText(configText);
+  const wanted = files.length ? foldersOfFiles(files) : new Map([[displayPath(flags.dir ?? config.migrationsDir), null]]);
+  // Compiling the parser's WebAssembly is the largest fixed cost: when a folder has no cache entry, start
+  // it now, behind reading the folders (lintProject awaits the same load).
+  if (!useCache || [...wanted.keys()].some((dir) => !hasEntry(dir))) loadParser().catch(() => {});
   const deployed = await fetchDeployed(flags.url ?? env.SUPAMIGRATE_URL, env.SUPAMIGRATE_TOKEN || null);
   if (!deployed) verbose("no-edit-after-deploy skipped: no --url or SUPAMIGRATE_URL, so the deployed state is unknown");
-  const { lintProject } = await import("../../shared/lint/engine.ts");
-  await parserReady;
+  const folders = [...wanted].map(([dir, only]) => readFolder(dir, only, useCache ? { configText, deployed } : null));
+
+  const results = new Map<string, CachedLint>();
+  const misses = folders.filter((folder) => !folder.cached);
+  if (misses.length) {
+    const { lintProject } = await import("../../shared/lint/engine.ts");
+    for (const { dir, listing, ignored } of misses) {
+      results.set(dir, toCached(await lintProject({ dir, listing, deployed, severities: config.rules }), ignored));
+    }
+  }
+
   const findings: Finding[] = [];
   let linted = 0;
-  for (const [dir, only] of folders) {
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new LintUsageError(`the migrations folder ${dir} does not exist (set it with --dir or "migrationsDir" in ${CONFIG_FILE})`);
-    const { listing, ignored } = readLintListing(dir);
-    const result = await lintProject({ dir, listing, deployed, severities: config.rules });
+  for (const { dir, only, ignored, cached } of folders) {
+    const result = cached ?? results.get(dir)!;
+    if (useCache) verbose(`${dir}: cache ${cached ? "hit" : "miss"}`);
     linted += only ? only.size : result.files;
     findings.push(...(only ? result.findings.filter((f) => only.has(f.file)) : result.findings));
     if (result.files === 0 && !only) process.stderr.write(`supamigrate lint: no migrations in ${dir} (a migration is <number>_<name>.sql)\n`);
@@ -68,30 +97,44 @@ export async function lint(files: readonly string[], flags: LintFlags, env: Node
   }
   process.stdout.write(await render(findings, linted, flags.format));
   if (flags.format === "text" || flags.format === "github") {
-    const { formatSummary } = await import("../../shared/lint/format/text.ts");
     process.stderr.write(`${formatSummary(findings, linted)}\n`);
+  }
+  for (const { dir, key } of useCache ? misses : []) {
+    const failure = writeEntry(dir, key!, results.get(dir)!);
+    if (failure) verbose(`${dir}: cache not written: ${failure}`);
   }
   verbose(`linted in ${Math.round(performance.now() - started)} ms`);
   return findings.some((f) => f.severity === "error") ? 1 : 0;
 }
 
-async function render(findings: readonly Finding[], files: number, format: LintFormat): Promise<string> {
-  const text = await import("../../shared/lint/format/text.ts");
-  if (format === "json") return text.formatJson(findings, files);
-  if (format === "github") return text.formatGithub(findings);
-  if (format === "sarif") return (await import("../../shared/lint/format/sarif.ts")).formatSarif(findings, { version });
-  return text.formatText(findings);
+/** Reads a folder's listing and, with the cache on, looks its result up. */
+function readFolder(dir: string, only: Set<string> | null, cache: { configText: string | null; deployed: Map<string, string> | null } | null): Folder {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new LintUsageError(`the migrations folder ${dir} does not exist (set it with --dir or "migrationsDir" in ${CONFIG_FILE})`);
+  const { listing, ignored } = readLintListing(dir);
+  const key = cache ? cacheKey({ ...cache, dir, listing, ignored }) : null;
+  return { dir, only, listing, ignored, key, cached: key ? readEntry(dir, key) : null };
 }
 
-/** `supamigrate.json` from the current folder (the repository root), or the defaults when there is none. */
-function readConfig(): LintConfig {
-  if (!existsSync(CONFIG_FILE)) return DEFAULT_CONFIG;
-  let text: string;
+async function render(findings: readonly Finding[], files: number, format: LintFormat): Promise<string> {
+  if (format === "json") return formatJson(findings, files);
+  if (format === "github") return formatGithub(findings);
+  if (format === "sarif") return (await import("../../shared/lint/format/sarif.ts")).formatSarif(findings, { version });
+  return formatText(findings);
+}
+
+/** `supamigrate.json`'s text from the current folder (the repository root), or null when there is none. */
+function readConfigText(): string | null {
+  if (!existsSync(CONFIG_FILE)) return null;
   try {
-    text = readFileSync(CONFIG_FILE, "utf8");
+    return readFileSync(CONFIG_FILE, "utf8");
   } catch (error) {
     throw new LintUsageError(`cannot read ${CONFIG_FILE}: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** The validated config (the defaults when there is no file). */
+function parseConfigText(text: string | null): LintConfig {
+  if (text === null) return DEFAULT_CONFIG;
   const result = parseConfig(text);
   if (!result.ok) throw new LintUsageError(result.errors.join("\n"));
   return result.config;
@@ -127,7 +170,7 @@ async function fetchDeployed(url: string | undefined, token: string | null): Pro
   if (!/^https?:\/\//.test(url)) throw new LintUsageError(`--url must be an http(s) URL ending in /functions/v1/supamigrate, got "${url}"`);
   const { createClient } = await import("../../shared/client/index.ts");
   try {
-    const status = await createClient({ url, token }).status();
+    const status = await createClient({ url, token, fetch: nodeFetch }).status();
     return new Map(status.applied.map((m) => [m.name, m.checksum]));
   } catch (error) {
     throw new LintUsageError(`could not fetch the deployed state from ${url}: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,0 +1,50 @@
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { buildId, fingerprint } from "./build-id.ts";
+
+const temps: string[] = [];
+after(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function tree(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), "supamigrate-build-id-"));
+  temps.push(root);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+test("bundle: the entry's text and the chunk names (content hashes) make the id", () => {
+  const root = tree({ "dist/cli.mjs": "import './chunks/lint-AAAA.mjs';", "dist/chunks/lint-AAAA.mjs": "x", "dist/chunks/chunk-BBBB.mjs": "y" });
+  const chunk = join(root, "dist/chunks/lint-AAAA.mjs");
+  const first = fingerprint(chunk);
+  assert.equal(fingerprint(join(root, "dist/chunks/chunk-BBBB.mjs")), first, "the same build from any of its chunks");
+  renameSync(join(root, "dist/chunks/chunk-BBBB.mjs"), join(root, "dist/chunks/chunk-CCCC.mjs"));
+  const renamed = fingerprint(chunk);
+  assert.notEqual(renamed, first);
+  writeFileSync(join(root, "dist/cli.mjs"), "import './chunks/lint-AAAA.mjs'; // changed");
+  assert.notEqual(fingerprint(chunk), renamed);
+});
+
+test("source: every file under cli/ and shared/ but tests", () => {
+  const root = tree({ "cli/lint-cache.ts": "a", "shared/lint/rules/x/rule.ts": "b", "shared/lint/engine.test.ts": "t", "bench/lint.ts": "c" });
+  const module = join(root, "cli/lint-cache.ts");
+  const first = fingerprint(module);
+  writeFileSync(join(root, "shared/lint/engine.test.ts"), "t2");
+  writeFileSync(join(root, "bench/lint.ts"), "c2");
+  assert.equal(fingerprint(module), first);
+  writeFileSync(join(root, "shared/lint/rules/x/rule.ts"), "b2");
+  const edited = fingerprint(module);
+  assert.notEqual(edited, first);
+  writeFileSync(join(root, "shared/lint/rules/x/README.md"), "doc");
+  assert.notEqual(fingerprint(module), edited);
+});
+
+test("this checkout's id is stable within a process", () => {
+  assert.match(buildId(), /^[0-9a-f]{64}$/);
+  assert.equal(buildId(), buildId());
+});
