@@ -3,14 +3,26 @@
  * else goes through these functions, so the parser's quirks (byte offsets, code-point error cursors,
  * errors thrown as exceptions) are turned into data here.
  */
-import { loadModule, parsePlPgSQLSync, parseSync, scanSync } from "libpg-query";
+type LibPgQuery = typeof import("libpg-query");
 
+// Imported on demand: importing libpg-query starts compiling its 1.7 MB WebAssembly at once, and code that
+// only imports the linter (its config, the rule registry, a cached `supamigrate lint`) must not pay for that.
+let parser: LibPgQuery | null = null;
 let loading: Promise<void> | null = null;
 
 /** Loads the parser's WASM once; every other function here needs it. */
 export function loadParser(): Promise<void> {
-  loading ??= loadModule();
+  loading ??= import("libpg-query").then(async (module) => {
+    await module.loadModule();
+    parser = module;
+  });
   return loading;
+}
+
+/** The loaded parser (a bug to call before `loadParser()` resolved, as with libpg-query itself). */
+function loaded(): LibPgQuery {
+  if (parser === null) throw new Error("the SQL parser is not loaded: await loadParser() first");
+  return parser;
 }
 
 /** One lexical token; offsets are UTF-8 bytes into the scanned text. */
@@ -24,7 +36,7 @@ export interface ScanToken {
 /** Scans text into tokens, or returns the scanner's message when the text cannot be tokenized. */
 export function scanTokens(text: string): ScanToken[] | { error: string } {
   try {
-    return (scanSync(text) as { tokens?: ScanToken[] }).tokens ?? [];
+    return (loaded().scanSync(text) as { tokens?: ScanToken[] }).tokens ?? [];
   } catch (error) {
     return { error: errorMessage(error) };
   }
@@ -39,7 +51,7 @@ export interface ParserRejection {
 /** The parse tree of one statement's text, or the rejection. */
 export function parseStatementText(text: string): { stmts: unknown[] } | { rejection: ParserRejection } {
   try {
-    const result = parseSync(text) as { stmts?: unknown[] };
+    const result = loaded().parseSync(text) as { stmts?: unknown[] };
     return { stmts: result.stmts ?? [] };
   } catch (error) {
     return { rejection: toRejection(error) };
@@ -49,7 +61,7 @@ export function parseStatementText(text: string): { stmts: unknown[] } | { rejec
 /** The PL/pgSQL parse of a CREATE FUNCTION statement (bodies checked as Postgres would at creation). */
 export function parsePlpgsqlText(text: string): { functions: unknown[] } | { rejection: ParserRejection } {
   try {
-    return { functions: parsePlPgSQLSync(text) as unknown as unknown[] };
+    return { functions: loaded().parsePlPgSQLSync(text) as unknown as unknown[] };
   } catch (error) {
     return { rejection: toRejection(error) };
   }

@@ -6,8 +6,13 @@
 import { createHandler } from "./http/handler.ts";
 import { engineFor } from "./db.ts";
 import { FUNCTION_VERSION } from "./version.ts";
+import { loadParser } from "../../../shared/sql/index.ts";
 
 declare const EdgeRuntime: { waitUntil(promise: Promise<unknown>): void } | undefined;
+
+// Compile the SQL parser's WebAssembly while the isolate boots, not in the first apply (a failure shows
+// there, when the engine awaits the same load).
+loadParser().catch(() => {});
 
 const fetch = createHandler({
   env: (name) => Deno.env.get(name),
