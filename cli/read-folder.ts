@@ -1,55 +1,60 @@
 // Reads a migrations folder from disk into the runtime-neutral listing that shared/ understands.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { collectMigrations, type ListedFile, type MigrationFolder } from "../shared/migrations/index.ts";
+import { collectMigrations, type MigrationFolder } from "../shared/migrations/index.ts";
 import { decodeSqlBytes } from "../shared/lint/decode.ts";
 import type { LintListedFile } from "../shared/lint/engine.ts";
 
-/** Lists `<dir>/*` and `<dir>/rollback/*` (files only) and sorts them into migrations. */
-export function readMigrationFolder(dir: string): MigrationFolder {
-  const listed: ListedFile[] = [];
-  const add = (relativePath: string) => {
-    const path = join(dir, relativePath);
-    if (statSync(path).isFile()) listed.push({ relativePath, text: readFileSync(path, "utf8") });
+/** An entry of `<dir>` or `<dir>/rollback`, by its path relative to `dir`. */
+interface FolderEntry {
+  readonly relativePath: string;
+  readonly path: string;
+  readonly isFile: boolean;
+}
+
+/** The entries of `<dir>` then `<dir>/rollback` (when it exists), each sorted by name. */
+function folderEntries(dir: string): FolderEntry[] {
+  const list = (sub: string): FolderEntry[] => {
+    let names: string[];
+    try {
+      names = readdirSync(join(dir, sub)).sort();
+    } catch (error) {
+      if (sub === "") throw error;
+      return []; // no rollback folder: no rollbacks
+    }
+    return names.map((name) => {
+      const relativePath = sub ? `${sub}/${name}` : name;
+      const path = join(dir, relativePath);
+      return { relativePath, path, isFile: statSync(path).isFile() };
+    });
   };
-  for (const entry of readdirSync(dir)) add(entry);
-  const rollbackDir = join(dir, "rollback");
-  try {
-    for (const entry of readdirSync(rollbackDir)) add(`rollback/${entry}`);
-  } catch {
-    // no rollback folder: no rollbacks
-  }
+  return [...list(""), ...list("rollback")];
+}
+
+const isSql = (entry: FolderEntry) => entry.relativePath.toLowerCase().endsWith(".sql");
+
+/** The folder's migrations and rollbacks (only `.sql` files are read), sorted into migrations. */
+export function readMigrationFolder(dir: string): MigrationFolder {
+  const listed = folderEntries(dir).filter((entry) => entry.isFile && isSql(entry))
+    .map((entry) => ({ relativePath: entry.relativePath, text: readFileSync(entry.path, "utf8") }));
   return collectMigrations(dir, listed);
 }
 
 /**
- * The folder's listing for the linter: every file of `<dir>` and `<dir>/rollback`, read as bytes and
- * decoded strictly (a file that is not UTF-8 carries its decode error and is reported, not guessed at).
- * `ignored` lists what is not a file (sub-folders other than rollback/).
+ * The folder's listing for the linter: every `.sql` file of `<dir>` and `<dir>/rollback`, read as bytes
+ * and decoded strictly (a file that is not UTF-8 carries its decode error and is reported, not guessed
+ * at). `ignored` lists the rest (other files, sub-folders other than rollback/).
  */
 export function readLintListing(dir: string): { listing: LintListedFile[]; ignored: string[] } {
   const listing: LintListedFile[] = [];
   const ignored: string[] = [];
-  const add = (relativePath: string) => {
-    const path = join(dir, relativePath);
-    if (!statSync(path).isFile()) {
-      if (relativePath !== "rollback") ignored.push(relativePath);
-      return;
+  for (const entry of folderEntries(dir)) {
+    if (entry.isFile && isSql(entry)) {
+      const { text, error } = decodeSqlBytes(readFileSync(entry.path));
+      listing.push({ relativePath: entry.relativePath, text, decodeError: error });
+    } else if (entry.relativePath !== "rollback") {
+      ignored.push(entry.relativePath);
     }
-    if (!relativePath.toLowerCase().endsWith(".sql")) {
-      ignored.push(relativePath);
-      return;
-    }
-    const { text, error } = decodeSqlBytes(readFileSync(path));
-    listing.push({ relativePath, text, decodeError: error });
-  };
-  for (const entry of readdirSync(dir).sort()) add(entry);
-  let rollbacks: string[] = [];
-  try {
-    rollbacks = readdirSync(join(dir, "rollback")).sort();
-  } catch {
-    // no rollback folder: no rollbacks
   }
-  for (const entry of rollbacks) add(`rollback/${entry}`);
   return { listing, ignored };
 }
