@@ -2,12 +2,12 @@
  * `supamigrate apply`: sends every migration in the folder to the function in one request and shows
  * its progress; the function runs the pending ones, each in its own transaction.
  */
-import { type Command, InvalidArgumentError, Option } from "commander";
+import { type Command, Option } from "commander";
 import { applyAll, type FunctionClient } from "../../shared/client/index.ts";
 import type { ApplyEvent, ApplyMeta, ApplyRequest } from "../../shared/protocol/types.ts";
 import { runMeta } from "../meta.ts";
 import { readFolderOrFail } from "../local-files.ts";
-import { UsageError } from "../output/errors.ts";
+import { checkTarget, collectSet } from "../options.ts";
 import { createProgress, OUTPUT_FORMATS, type OutputFormat } from "../output/progress.ts";
 import { runWithTarget, withTargetOptions } from "../target.ts";
 import { migrationPayloads } from "../../shared/protocol/payloads.ts";
@@ -29,9 +29,7 @@ export async function apply(client: FunctionClient, options: ApplyOptions): Prom
     process.stderr.write(`supamigrate apply: skipping ${path}: not a migration name (NNN_name.sql); see \`supamigrate lint\`.\n`);
   }
   const names = folder.migrations.map((m) => m.name);
-  if (options.to !== null && !names.includes(options.to)) {
-    throw new UsageError(`--to ${options.to}: no such migration in ${options.dir}/ (give a file name such as ${names.at(-1) ?? "001_init.sql"}).`);
-  }
+  checkTarget(options.to, names, options.dir);
   const request: ApplyRequest = {
     migrations: migrationPayloads(folder.migrations),
     dryRun: options.dryRun,
@@ -54,12 +52,6 @@ export async function apply(client: FunctionClient, options: ApplyOptions): Prom
   return result.failed ? 1 : 0;
 }
 
-/** `--set key=value`, repeatable. */
-function collectSet(value: string, previous: Record<string, string>): Record<string, string> {
-  const match = /^([A-Za-z0-9_]+)=(.*)$/s.exec(value);
-  if (!match) throw new InvalidArgumentError("expected name=value (name: letters, digits, underscore), e.g. --set admin_email=you@example.com.");
-  return { ...previous, [match[1]]: match[2] };
-}
 
 export function register(program: Command): void {
   withTargetOptions(program.command("apply"))

@@ -10,6 +10,7 @@ import type { BaselineFileReport, BaselineRequest, BaselineResponse } from "../.
 import { readFolderOrFail } from "../local-files.ts";
 import { runMeta } from "../meta.ts";
 import { UsageError } from "../output/errors.ts";
+import { checkTarget, collectSet } from "../options.ts";
 import { runWithTarget, withTargetOptions } from "../target.ts";
 import { migrationPayloads } from "../../shared/protocol/payloads.ts";
 
@@ -37,9 +38,7 @@ export function reportLines(files: readonly BaselineFileReport[]): string[] {
 export async function baseline(client: FunctionClient, options: BaselineOptions): Promise<0 | 1> {
   const folder = readFolderOrFail(options.dir);
   const names = folder.migrations.map((m) => m.name);
-  if (options.to !== null && !names.includes(options.to)) {
-    throw new UsageError(`--to ${options.to}: no such migration in ${options.dir}/ (give a file name such as ${names.at(-1) ?? "001_init.sql"}).`);
-  }
+  checkTarget(options.to, names, options.dir);
   if (names.length === 0) throw new UsageError(`no migrations in ${options.dir}/ to baseline.`);
   const request: BaselineRequest = {
     migrations: migrationPayloads(folder.migrations),
@@ -72,11 +71,6 @@ export async function baseline(client: FunctionClient, options: BaselineOptions)
   return 0;
 }
 
-function collectSet(value: string, previous: Record<string, string>): Record<string, string> {
-  const match = /^([A-Za-z0-9_]+)=(.*)$/s.exec(value);
-  if (!match) throw new UsageError("--set expects name=value, e.g. --set admin_email=you@example.com.");
-  return { ...previous, [match[1]]: match[2] };
-}
 
 export function register(program: Command): void {
   withTargetOptions(program.command("baseline"))
