@@ -5,6 +5,7 @@
  * Every CREATE is recorded as a Definition, with the live definition it met (for conflicting-definition).
  */
 import { spanRange } from "./fixes.ts";
+import type { ParsedStatement } from "../sql/index.ts";
 import type { LintFile, Range } from "./types.ts";
 import { SUPABASE_FUNCTIONS, SUPABASE_ROLES, SUPABASE_SCHEMAS, SUPABASE_TABLES } from "./schema/supabase.ts";
 import { applyStatement } from "./schema/walk.ts";
@@ -103,7 +104,16 @@ export class SchemaModel {
   ): void {
     const id = `${namespaceOf(definition.kind)}:${definition.key}`;
     const live = this.open.get(id);
-    const recorded: Definition = { ...definition, previous: live?.definition ?? null, mode };
+    const recorded: Definition = {
+      kind: definition.kind,
+      key: definition.key,
+      display: definition.display,
+      place: definition.place,
+      node: definition.node,
+      owner: definition.owner,
+      previous: live?.definition ?? null,
+      mode,
+    };
     if (definition.place) this.definitions.push(recorded);
     if (live && mode === "keep") return;
     this.start(id, { since: position, until: Infinity, definition: recorded, table });
@@ -198,22 +208,41 @@ export function buildSchemaModel(files: readonly LintFile[] = []): SchemaModel {
     seed("table", t.key, { key: t.key, columns, primaryKey: t.primaryKey, unique: t.unique, columnsKnown: true });
   }
   for (const file of files) {
-    for (const statement of file.parsed.statements) {
+    const statements = file.parsed.statements;
+    for (let i = 0; i < statements.length; i++) {
+      const statement = statements[i];
       if (!statement.node) continue;
-      const lineEnd = file.text.indexOf("\n", statement.start);
-      const firstLineEnd = lineEnd < 0 || lineEnd > statement.end ? statement.end : lineEnd;
-      const place: Place = {
-        path: file.path,
-        order: file.order,
-        statement: statement.index,
-        start: statement.start,
-        end: statement.end,
-        range: spanRange(file.parsed.index, statement.start, firstLineEnd),
-      };
-      applyStatement(model, statement.node, place, positionOf(file.order, statement.index));
+      applyStatement(model, statement.kind!, statement.node, new StatementPlace(file, statement), positionOf(file.order, statement.index));
     }
   }
   return model;
+}
+
+/** A statement's place; its range (two binary searches into the file) is computed only when asked for, by a finding. */
+class StatementPlace implements Place {
+  readonly path: string;
+  readonly order: number;
+  readonly statement: number;
+  readonly start: number;
+  readonly end: number;
+  private readonly file: LintFile;
+  private firstLine: Range | null = null;
+
+  constructor(file: LintFile, statement: ParsedStatement) {
+    this.path = file.path;
+    this.order = file.order;
+    this.statement = statement.index;
+    this.start = statement.start;
+    this.end = statement.end;
+    this.file = file;
+  }
+
+  get range(): Range {
+    if (this.firstLine) return this.firstLine;
+    const lineEnd = this.file.text.indexOf("\n", this.start);
+    const firstLineEnd = lineEnd < 0 || lineEnd > this.end ? this.end : lineEnd;
+    return this.firstLine = spanRange(this.file.parsed.index, this.start, firstLineEnd);
+  }
 }
 
 /** The API roles Supabase creates (for rules that check `TO <role>`). */

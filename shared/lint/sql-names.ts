@@ -22,19 +22,28 @@ export const DEFAULT_SCHEMA = "public";
 
 /** The name of a RangeVar (`{ schemaname?, relname }`, bare or wrapped as `{ RangeVar: … }`). */
 export function relationName(rangeVar: unknown): QualifiedName {
-  const fields = nodeFields(rangeVar, "RangeVar") ?? (isRecord(rangeVar) ? rangeVar : {});
+  const fields = rangeFields(rangeVar);
   const schema = typeof fields.schemaname === "string" && fields.schemaname !== "" ? fields.schemaname : DEFAULT_SCHEMA;
   return { schema, name: typeof fields.relname === "string" ? fields.relname : "" };
 }
 
+/** A RangeVar's fields, bare or wrapped as `{ RangeVar: … }` ({} for anything else). */
+function rangeFields(rangeVar: unknown): AstNode {
+  if (!isRecord(rangeVar)) return {};
+  return nodeFields(rangeVar, "RangeVar") ?? rangeVar;
+}
+
 /** The strings of a name list: `[{ String: { sval } }, …]` (also accepts `{ List: { items } }`). */
 export function nameList(names: unknown): string[] {
-  const items = nodeFields(names, "List")?.items ?? names;
-  if (!Array.isArray(items)) return [];
-  return items.flatMap((item) => {
-    const value = nodeFields(item, "String")?.sval;
-    return typeof value === "string" ? [value] : [];
-  });
+  const items = Array.isArray(names) ? names : nodeFields(names, "List")?.items;
+  const strings: string[] = [];
+  if (!Array.isArray(items)) return strings;
+  for (let i = 0; i < items.length; i++) {
+    // Read directly: on a parse tree this equals nodeFields(item, "String")?.sval, and it runs for every name.
+    const value = (items[i] as { String?: { sval?: unknown } } | null)?.String?.sval;
+    if (typeof value === "string") strings.push(value);
+  }
+  return strings;
 }
 
 /**
@@ -42,9 +51,13 @@ export function nameList(names: unknown): string[] {
  * the last item is the name, the one before it the schema (a catalog before that is ignored).
  */
 export function qualifiedName(names: unknown): QualifiedName {
-  const parts = nameList(names);
-  const name = parts.length > 0 ? parts[parts.length - 1] : "";
-  const schema = parts.length > 1 ? parts[parts.length - 2] : DEFAULT_SCHEMA;
+  return qualifiedParts(nameList(names));
+}
+
+/** The qualified name of a name list's strings (`["public", "mood"]`, `["mood"]`). */
+function qualifiedParts(parts: readonly string[], end = parts.length): QualifiedName {
+  const name = end > 0 ? parts[end - 1] : "";
+  const schema = end > 1 ? parts[end - 2] : DEFAULT_SCHEMA;
   return { schema, name };
 }
 
@@ -65,12 +78,14 @@ export function quoteIdent(name: string): string {
 
 /** `schema.name` with each part quoted as needed. */
 export function formatQualified(name: QualifiedName): string {
-  return `${quoteIdent(name.schema)}.${quoteIdent(name.name)}`;
+  // `public`, the usual schema, is no keyword and needs no quotes: skip the check (object keys format every name).
+  const schema = name.schema === DEFAULT_SCHEMA ? DEFAULT_SCHEMA : quoteIdent(name.schema);
+  return `${schema}.${quoteIdent(name.name)}`;
 }
 
 /** A RangeVar as SQL, qualified only when the source qualified it (`public.users`, `users`). */
 export function relationSql(rangeVar: unknown): string {
-  const fields = nodeFields(rangeVar, "RangeVar") ?? (isRecord(rangeVar) ? rangeVar : {});
+  const fields = rangeFields(rangeVar);
   const name = quoteIdent(typeof fields.relname === "string" ? fields.relname : "");
   return typeof fields.schemaname === "string" && fields.schemaname !== "" ? `${quoteIdent(fields.schemaname)}.${name}` : name;
 }
@@ -91,7 +106,7 @@ export function foldIdentifier(word: string): string {
 
 /** True for a temporary relation (`create temp table …`): it vanishes with the session. */
 export function isTemporary(rangeVar: unknown): boolean {
-  const fields = nodeFields(rangeVar, "RangeVar") ?? (isRecord(rangeVar) ? rangeVar : {});
+  const fields = rangeFields(rangeVar);
   return fields.relpersistence === "t";
 }
 
@@ -178,35 +193,52 @@ const DROP_KINDS: Readonly<Record<string, string>> = {
   OBJECT_DOMAIN: "domain",
 };
 
-/** The objects a DropStmt removes, or null for any other statement. */
-export function droppedObjects(node: unknown): DroppedObjects | null {
-  const drop = nodeFields(node, "DropStmt");
-  if (!drop) return null;
-  const removeType = String(drop.removeType);
-  const kind = DROP_KINDS[removeType];
-  const objects = Array.isArray(drop.objects) ? drop.objects : [];
-  const dropped = kind ? objects.map((object) => droppedObject(kind, object)) : [];
-  return { kind: kind ?? removeType, keys: dropped.map((d) => d.key), names: dropped.map((d) => d.name), ifExists: drop.missing_ok === true };
+/** The object kind (as `objectKey` names it) a DropStmt's `removeType` drops, or undefined for kinds without a key name. */
+export function dropKind(drop: AstNode): string | undefined {
+  return DROP_KINDS[String(drop.removeType)];
 }
 
-function droppedObject(kind: string, object: unknown): { key: string; name: string } {
-  if (kind === "schema" || kind === "extension") {
-    const name = String(nodeFields(object, "String")?.sval);
-    return { key: objectKey(kind, name), name: quoteIdent(name) };
-  }
+/**
+ * The name a DROP of `kind` objects (from `dropKind`) gives one of them. Schemas, extensions, policies
+ * and triggers have a bare name (`name.name`; `schema` is ""); a policy's or trigger's table is `table`.
+ */
+export function droppedName(kind: string, object: unknown): { readonly name: QualifiedName; readonly table: QualifiedName | null } {
+  if (kind === "schema" || kind === "extension") return { name: { schema: "", name: String(nodeFields(object, "String")?.sval) }, table: null };
   if (kind === "trigger" || kind === "policy") {
     const parts = nameList(object);
-    const name = parts[parts.length - 1] ?? "";
-    const table = qualifiedName(parts.slice(0, -1).map((sval) => ({ String: { sval } })));
-    return { key: objectKey(kind, name, table), name: `${quoteIdent(name)} on ${formatQualified(table)}` };
+    return { name: { schema: "", name: parts[parts.length - 1] ?? "" }, table: qualifiedParts(parts, parts.length - 1) };
   }
   const names = kind === "function"
     ? nodeFields(object, "ObjectWithArgs")?.objname
     : kind === "type" || kind === "domain"
     ? nodeFields(object, "TypeName")?.names
     : object;
-  const name = qualifiedName(names);
-  return { key: objectKey(kind, name), name: formatQualified(name) };
+  return { name: qualifiedName(names), table: null };
+}
+
+/** The objects a DropStmt removes, or null for any other statement. */
+export function droppedObjects(node: unknown): DroppedObjects | null {
+  const drop = nodeFields(node, "DropStmt");
+  if (!drop) return null;
+  const kind = dropKind(drop);
+  const keys: string[] = [];
+  const names: string[] = [];
+  if (kind && Array.isArray(drop.objects)) {
+    for (let i = 0; i < drop.objects.length; i++) {
+      const { name, table } = droppedName(kind, drop.objects[i]);
+      if (table) {
+        keys.push(objectKey(kind, name.name, table));
+        names.push(`${quoteIdent(name.name)} on ${formatQualified(table)}`);
+      } else if (kind === "schema" || kind === "extension") {
+        keys.push(objectKey(kind, name.name));
+        names.push(quoteIdent(name.name));
+      } else {
+        keys.push(objectKey(kind, name));
+        names.push(formatQualified(name));
+      }
+    }
+  }
+  return { kind: kind ?? String(drop.removeType), keys, names, ifExists: drop.missing_ok === true };
 }
 
 export { transactionRestriction } from "../sql/transaction-restriction.ts";

@@ -29,6 +29,7 @@ const IGNORE = /--[ \t]*supamigrate-ignore\b([^\n]*)/g;
 export function findIgnores(file: LintFile): IgnoreDirective[] {
   const { text, parsed } = file;
   const directives: IgnoreDirective[] = [];
+  if (!text.includes("supamigrate-ignore")) return directives;
   const statements = parsed.statements;
   const gaps: Array<{ from: number; to: number; statement: ParsedStatement | null }> = statements
     .map((s) => ({ from: s.gapStart, to: s.start, statement: s }));

@@ -6,8 +6,14 @@ export type AstNode = Record<string, unknown>;
 /** The node's kind (`CreateStmt` for `{ CreateStmt: {...} }`), or null for anything else. */
 export function nodeKind(node: unknown): string | null {
   if (!isRecord(node)) return null;
-  const keys = Object.keys(node);
-  return keys.length === 1 ? keys[0] : null;
+  // Counts own keys without allocating `Object.keys(node)` (called for every statement by several rules).
+  let kind: string | null = null;
+  for (const key in node) {
+    if (!Object.hasOwn(node, key)) continue;
+    if (kind !== null) return null;
+    kind = key;
+  }
+  return kind;
 }
 
 /** The fields of a node of the given kind, or null when the node is of another kind. */

@@ -48,7 +48,9 @@ export function parseSql(text: string): ParsedSql {
     return { index, statements: [], errors: [error] };
   }
   const statements = parseWhole(index) ?? parseSpans(index, splitStatements(index));
-  return { index, statements, errors: statements.flatMap((s) => (s.error ? [s.error] : [])) };
+  const errors: SqlSyntaxError[] = [];
+  for (let i = 0; i < statements.length; i++) if (statements[i].error) errors.push(statements[i].error!);
+  return { index, statements, errors };
 }
 
 /**

@@ -20,9 +20,8 @@ export class TextIndex {
   constructor(text: string) {
     this.text = text;
     this.lineStarts = [0];
-    for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
-    }
+    // indexOf finds each newline natively: far cheaper than a loop over every character.
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) this.lineStarts.push(i + 1);
     // deno-lint-ignore no-control-regex
     this.byteAt = /^[\u0000-\u007f]*$/.test(text) ? null : buildByteMap(text);
   }

@@ -1,30 +1,26 @@
 /**
  * Names and types as the schema model compares them: relations qualified (unqualified → `public`),
- * type names normalized so that `int`, `integer` and `int4` are one type. The parse tree's JSON is
- * untyped at this boundary, so these helpers accept `unknown` and check shapes as they go.
+ * type names normalized so that `int`, `integer` and `int4` are one type. Names are read from the
+ * tree with sql-names.ts; the keys here are the model's own (`public.users`, unquoted).
  */
+import { nameList, qualifiedName, type QualifiedName, relationName } from "../sql-names.ts";
 
 // deno-lint-ignore no-explicit-any
 export type Json = any;
 
-/** The string values of a libpg-query `[{ String: { sval } }, …]` list. */
-export function stringList(items: unknown): string[] {
-  if (!Array.isArray(items)) return [];
-  return items.map((item: Json) => item?.String?.sval).filter((s): s is string => typeof s === "string");
-}
-
 /** `schema.name` of a RangeVar (`{ schemaname?, relname }`); unqualified names resolve to `public`. */
-export function relationKey(rangeVar: Json): string | null {
-  if (!rangeVar || typeof rangeVar.relname !== "string") return null;
-  return `${typeof rangeVar.schemaname === "string" ? rangeVar.schemaname : "public"}.${rangeVar.relname}`;
+export function relationKey(rangeVar: unknown): string | null {
+  return nameKey(relationName(rangeVar));
 }
 
-/** `schema.name` of a dotted name list (`["public", "mood"]` or `["mood"]`). */
-export function qualifiedKey(names: readonly string[]): string | null {
-  if (names.length === 0) return null;
-  const name = names[names.length - 1];
-  const schema = names.length >= 2 ? names[names.length - 2] : "public";
-  return `${schema}.${name}`;
+/** `schema.name` of a name list such as a type's `names` (`public.mood` or `mood`). */
+export function qualifiedKey(names: unknown): string | null {
+  return nameKey(qualifiedName(names));
+}
+
+/** `schema.name`, or null for a missing name. */
+export function nameKey({ schema, name }: QualifiedName): string | null {
+  return name === "" ? null : `${schema}.${name}`;
 }
 
 const PLAIN_KEY = /^[a-z_][a-z0-9_$]*(?:\.[a-z_][a-z0-9_$]*)*$/;
@@ -50,7 +46,7 @@ const ALIASES: Readonly<Record<string, string>> = {
  * `text[]`; `pg_catalog.` is dropped and aliases collapse (`int4` = `integer`, `serial` = `integer`).
  */
 export function normalizeType(typeName: Json): string {
-  const names = stringList(typeName?.names);
+  const names = nameList(typeName?.names);
   if (names.length === 0) return "unknown";
   const parts = names[0] === "pg_catalog" ? names.slice(1) : names;
   const last = parts[parts.length - 1].toLowerCase();

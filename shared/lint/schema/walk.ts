@@ -3,69 +3,72 @@
  * RENAME change a table, DROP ends objects (a table takes its policies, triggers and indexes along).
  */
 import type { ColumnInfo, Definition, ObjectKind, Place, SchemaModel, TableState } from "../schema-model.ts";
-import { displayKey, type Json, normalizeType, qualifiedKey, relationKey, stringList } from "./names.ts";
+import { type AstNode, dropKind, droppedName, nameList } from "../sql-names.ts";
+import { displayKey, type Json, nameKey, normalizeType, qualifiedKey, relationKey } from "./names.ts";
 
-type Node = Record<string, unknown>;
+/** A statement being applied: its definitions share its node, place and position. */
+interface Applied {
+  readonly model: SchemaModel;
+  readonly node: AstNode;
+  readonly place: Place;
+  readonly position: number;
+}
 
-export function applyStatement(model: SchemaModel, node: Node, place: Place, position: number): void {
-  const [kind] = Object.keys(node);
+/** Applies a statement whose node is `{ [kind]: body }`. */
+export function applyStatement(model: SchemaModel, kind: string, node: AstNode, place: Place, position: number): void {
   const body: Json = node[kind];
-  const define = (k: ObjectKind, key: string | null, display: string, mode: "keep" | "replace", owner: string | null = null, table: TableState | null = null) => {
-    if (key) model.create({ kind: k, key, display, place, node, owner }, position, mode, table);
-  };
-  const guard = (flag: unknown): "keep" | "replace" => (flag ? "keep" : "replace");
+  const at: Applied = { model, node, place, position };
   switch (kind) {
     case "CreateSchemaStmt":
-      return define("schema", body.schemaname ?? null, `schema ${body.schemaname}`, "keep");
+      return define(at, "schema", body.schemaname ?? null, `schema ${body.schemaname}`, "keep");
     case "CreateStmt": {
       const key = relationKey(body.relation);
-      if (key) define("table", key, `table ${displayKey(key)}`, "keep", null, tableFromCreate(model, key, body, position));
+      if (key) define(at, "table", key, `table ${displayKey(key)}`, "keep", null, tableFromCreate(model, key, body, position));
       return;
     }
     case "CreateTableAsStmt": {
       const key = relationKey(body.into?.rel);
       const matview = body.objtype === "OBJECT_MATVIEW";
       const table = key ? emptyTable(key) : null;
-      return define(matview ? "view" : "table", key, `${matview ? "materialized view" : "table"} ${key && displayKey(key)}`, "keep", null, table);
+      return define(at, matview ? "view" : "table", key, `${matview ? "materialized view" : "table"} ${key && displayKey(key)}`, "keep", null, table);
     }
     case "ViewStmt": {
       const key = relationKey(body.view);
-      return define("view", key, `view ${key && displayKey(key)}`, guard(!body.replace), null, key ? emptyTable(key) : null);
+      return define(at, "view", key, `view ${key && displayKey(key)}`, guard(!body.replace), null, key ? emptyTable(key) : null);
     }
     case "CreateSeqStmt": {
       const key = relationKey(body.sequence);
-      return define("sequence", key, `sequence ${key && displayKey(key)}`, "keep");
+      return define(at, "sequence", key, `sequence ${key && displayKey(key)}`, "keep");
     }
     case "CreateEnumStmt":
     case "CreateRangeStmt":
     case "CompositeTypeStmt":
     case "CreateDomainStmt": {
-      const key = kind === "CompositeTypeStmt" ? relationKey(body.typevar)
-        : qualifiedKey(stringList(kind === "CreateDomainStmt" ? body.domainname : body.typeName));
-      return define("type", key, `type ${key && displayKey(key)}`, "keep");
+      const key = kind === "CompositeTypeStmt" ? relationKey(body.typevar) : qualifiedKey(kind === "CreateDomainStmt" ? body.domainname : body.typeName);
+      return define(at, "type", key, `type ${key && displayKey(key)}`, "keep");
     }
     case "CreateFunctionStmt": {
-      const key = functionKey(stringList(body.funcname), body.parameters);
-      return define("function", key, `function ${key}`, guard(!body.replace));
+      const key = functionKey(qualifiedKey(body.funcname), parameterTypes(body.parameters));
+      return define(at, "function", key, `function ${key}`, guard(!body.replace));
     }
     case "CreatePolicyStmt": {
       const table = relationKey(body.table);
-      if (table) define("policy", `${table}/${body.policy_name}`, `policy "${body.policy_name}" on ${displayKey(table)}`, "keep", table);
+      if (table) define(at, "policy", `${table}/${body.policy_name}`, `policy "${body.policy_name}" on ${displayKey(table)}`, "keep", table);
       return;
     }
     case "CreateTrigStmt": {
       const table = relationKey(body.relation);
-      if (table) define("trigger", `${table}/${body.trigname}`, `trigger ${body.trigname} on ${displayKey(table)}`, guard(!body.replace), table);
+      if (table) define(at, "trigger", `${table}/${body.trigname}`, `trigger ${body.trigname} on ${displayKey(table)}`, guard(!body.replace), table);
       return;
     }
     case "IndexStmt": {
       const table = relationKey(body.relation);
       if (!table || !body.idxname) return;
       const key = `${table.slice(0, table.indexOf("."))}.${body.idxname}`;
-      return define("index", key, `index ${displayKey(key)}`, "keep", table);
+      return define(at, "index", key, `index ${displayKey(key)}`, "keep", table);
     }
     case "CreateExtensionStmt":
-      return define("extension", body.extname ?? null, `extension ${body.extname}`, "keep");
+      return define(at, "extension", body.extname ?? null, `extension ${body.extname}`, "keep");
     case "AlterTableStmt":
       return alterTable(model, body, position);
     case "RenameStmt":
@@ -73,6 +76,22 @@ export function applyStatement(model: SchemaModel, node: Node, place: Place, pos
     case "DropStmt":
       return drop(model, body, position);
   }
+}
+
+function define(
+  at: Applied,
+  kind: ObjectKind,
+  key: string | null,
+  display: string,
+  mode: "keep" | "replace",
+  owner: string | null = null,
+  table: TableState | null = null,
+): void {
+  if (key) at.model.create({ kind, key, display, place: at.place, node: at.node, owner }, at.position, mode, table);
+}
+
+function guard(flag: unknown): "keep" | "replace" {
+  return flag ? "keep" : "replace";
 }
 
 function emptyTable(key: string): TableState {
@@ -84,16 +103,20 @@ function tableFromCreate(model: SchemaModel, key: string, body: Json, position: 
   let primaryKey: string[] = [];
   const unique: string[][] = [];
   let columnsKnown = !Array.isArray(body.inhRelations);
-  for (const element of Array.isArray(body.tableElts) ? body.tableElts : []) {
+  const elements = Array.isArray(body.tableElts) ? body.tableElts : [];
+  for (let e = 0; e < elements.length; e++) {
+    const element = elements[e];
     if (element.ColumnDef) {
       const column = element.ColumnDef;
       columns.set(column.colname, { name: column.colname, type: normalizeType(column.typeName) });
-      for (const c of column.constraints ?? []) {
-        if (c.Constraint?.contype === "CONSTR_PRIMARY") primaryKey = [column.colname];
-        if (c.Constraint?.contype === "CONSTR_UNIQUE") unique.push([column.colname]);
+      const constraints = column.constraints ?? [];
+      for (let c = 0; c < constraints.length; c++) {
+        const contype = constraints[c].Constraint?.contype;
+        if (contype === "CONSTR_PRIMARY") primaryKey = [column.colname];
+        if (contype === "CONSTR_UNIQUE") unique.push([column.colname]);
       }
     } else if (element.Constraint) {
-      const keys = stringList(element.Constraint.keys);
+      const keys = nameList(element.Constraint.keys);
       if (element.Constraint.contype === "CONSTR_PRIMARY") primaryKey = keys;
       if (element.Constraint.contype === "CONSTR_UNIQUE") unique.push(keys);
     } else if (element.TableLikeClause) {
@@ -106,36 +129,41 @@ function tableFromCreate(model: SchemaModel, key: string, body: Json, position: 
   return { key, columns, primaryKey, unique, columnsKnown };
 }
 
+/** The ALTER TABLE commands that change what the model knows of a table (others, such as ENABLE ROW LEVEL SECURITY, do not). */
+const TABLE_CHANGES = new Set(["AT_AddColumn", "AT_DropColumn", "AT_AlterColumnType", "AT_AddConstraint"]);
+
 function alterTable(model: SchemaModel, body: Json, position: number): void {
   const key = relationKey(body.relation);
   if (!key || body.objtype !== "OBJECT_TABLE") return;
   for (const item of Array.isArray(body.cmds) ? body.cmds : []) {
     const cmd = item.AlterTableCmd;
-    if (!cmd) continue;
-    model.alterTable(key, position, (table) => {
-      const columns = new Map(table.columns);
-      let { primaryKey, unique } = table;
-      if (cmd.subtype === "AT_AddColumn" && cmd.def?.ColumnDef) {
-        const def = cmd.def.ColumnDef;
-        if (!columns.has(def.colname)) columns.set(def.colname, { name: def.colname, type: normalizeType(def.typeName) });
-        for (const c of def.constraints ?? []) {
-          if (c.Constraint?.contype === "CONSTR_PRIMARY") primaryKey = [def.colname];
-          if (c.Constraint?.contype === "CONSTR_UNIQUE") unique = [...unique, [def.colname]];
-        }
-      } else if (cmd.subtype === "AT_DropColumn") {
-        columns.delete(cmd.name);
-      } else if (cmd.subtype === "AT_AlterColumnType" && columns.has(cmd.name)) {
-        columns.set(cmd.name, { name: cmd.name, type: normalizeType(cmd.def?.ColumnDef?.typeName) });
-      } else if (cmd.subtype === "AT_AddConstraint" && cmd.def?.Constraint) {
-        const keys = stringList(cmd.def.Constraint.keys);
-        if (cmd.def.Constraint.contype === "CONSTR_PRIMARY") primaryKey = keys;
-        if (cmd.def.Constraint.contype === "CONSTR_UNIQUE") unique = [...unique, keys];
-      } else {
-        return table;
-      }
-      return { ...table, columns, primaryKey, unique };
-    });
+    if (cmd && TABLE_CHANGES.has(cmd.subtype)) model.alterTable(key, position, (table) => alteredTable(table, cmd));
   }
+}
+
+/** The table after one ALTER TABLE command (the same table when the command changes nothing the model knows). */
+function alteredTable(table: TableState, cmd: Json): TableState {
+  const columns = new Map(table.columns);
+  let { primaryKey, unique } = table;
+  if (cmd.subtype === "AT_AddColumn" && cmd.def?.ColumnDef) {
+    const def = cmd.def.ColumnDef;
+    if (!columns.has(def.colname)) columns.set(def.colname, { name: def.colname, type: normalizeType(def.typeName) });
+    for (const c of def.constraints ?? []) {
+      if (c.Constraint?.contype === "CONSTR_PRIMARY") primaryKey = [def.colname];
+      if (c.Constraint?.contype === "CONSTR_UNIQUE") unique = [...unique, [def.colname]];
+    }
+  } else if (cmd.subtype === "AT_DropColumn") {
+    columns.delete(cmd.name);
+  } else if (cmd.subtype === "AT_AlterColumnType" && columns.has(cmd.name)) {
+    columns.set(cmd.name, { name: cmd.name, type: normalizeType(cmd.def?.ColumnDef?.typeName) });
+  } else if (cmd.subtype === "AT_AddConstraint" && cmd.def?.Constraint) {
+    const keys = nameList(cmd.def.Constraint.keys);
+    if (cmd.def.Constraint.contype === "CONSTR_PRIMARY") primaryKey = keys;
+    if (cmd.def.Constraint.contype === "CONSTR_UNIQUE") unique = [...unique, keys];
+  } else {
+    return table;
+  }
+  return { ...table, columns, primaryKey, unique };
 }
 
 function rename(model: SchemaModel, body: Json, position: number): void {
@@ -164,6 +192,7 @@ function rename(model: SchemaModel, body: Json, position: number): void {
   }
 }
 
+/** The model's kind of what each DROP removes (foreign tables and routines are not modelled). */
 const DROP_KINDS: Readonly<Record<string, ObjectKind>> = {
   OBJECT_TABLE: "table", OBJECT_VIEW: "view", OBJECT_MATVIEW: "view", OBJECT_SEQUENCE: "sequence",
   OBJECT_INDEX: "index", OBJECT_TYPE: "type", OBJECT_DOMAIN: "type", OBJECT_FUNCTION: "function",
@@ -174,44 +203,44 @@ const ALL_KINDS: readonly ObjectKind[] = ["table", "type", "function", "policy",
 
 function drop(model: SchemaModel, body: Json, position: number): void {
   const kind = DROP_KINDS[body.removeType];
-  if (!kind) return;
-  for (const object of Array.isArray(body.objects) ? body.objects : []) {
+  if (!kind || !Array.isArray(body.objects)) return;
+  for (const object of body.objects) {
+    const { name, table } = droppedName(dropKind(body)!, object);
     if (kind === "schema" || kind === "extension") {
-      const name = object?.String?.sval;
-      if (typeof name !== "string") continue;
-      model.drop(kind, name, position);
-      if (kind === "schema") for (const k of ALL_KINDS) model.drop(k, `${name}.`, position, true);
-    } else if (kind === "type") {
-      const key = qualifiedKey(stringList(object?.TypeName?.names));
-      if (key) model.drop(kind, key, position);
+      model.drop(kind, name.name, position);
+      if (kind === "schema") for (const k of ALL_KINDS) model.drop(k, `${name.name}.`, position, true);
     } else if (kind === "function") {
       const owa = object?.ObjectWithArgs;
-      const names = stringList(owa?.objname);
-      if (owa?.args_unspecified) model.drop(kind, `${qualifiedKey(names)}(`, position, true);
+      if (owa?.args_unspecified) model.drop(kind, `${nameKey(name)}(`, position, true);
       else {
-        const key = functionKey(names, (owa?.objargs ?? []).map((t: Json) => ({ FunctionParameter: { argType: t } })));
+        const key = functionKey(nameKey(name), Array.isArray(owa?.objargs) ? owa.objargs : []);
         if (key) model.drop(kind, key, position);
       }
+    } else if (kind === "policy" || kind === "trigger") {
+      const tableKey = nameKey(table!);
+      if (tableKey) model.drop(kind, `${tableKey}/${name.name}`, position);
     } else {
-      const names = stringList(object?.List?.items);
-      if (kind === "policy" || kind === "trigger") {
-        const table = qualifiedKey(names.slice(0, -1));
-        if (table) model.drop(kind, `${table}/${names[names.length - 1]}`, position);
-      } else {
-        const key = qualifiedKey(names);
-        if (key) model.drop(kind, key, position);
-      }
+      const key = nameKey(name);
+      if (key) model.drop(kind, key, position);
     }
   }
 }
 
-/** `schema.name(argtypes)`: the identity Postgres uses (IN, INOUT and VARIADIC argument types). */
-export function functionKey(names: readonly string[], parameters: unknown): string | null {
-  const key = qualifiedKey(names);
-  if (!key) return null;
-  const args = (Array.isArray(parameters) ? parameters : [])
-    .map((p: Json) => p?.FunctionParameter)
-    .filter((p: Json) => p && p.mode !== "FUNC_PARAM_OUT" && p.mode !== "FUNC_PARAM_TABLE")
-    .map((p: Json) => normalizeType(p.argType));
-  return `${key}(${args.join(",")})`;
+/** The argument types of a function's parameters that are part of its identity (IN, INOUT and VARIADIC). */
+function parameterTypes(parameters: unknown): unknown[] {
+  const types: unknown[] = [];
+  if (!Array.isArray(parameters)) return types;
+  for (const parameter of parameters) {
+    const p = parameter?.FunctionParameter;
+    if (p && p.mode !== "FUNC_PARAM_OUT" && p.mode !== "FUNC_PARAM_TABLE") types.push(p.argType);
+  }
+  return types;
+}
+
+/** `schema.name(argtypes)`: the identity Postgres uses. */
+function functionKey(name: string | null, argTypes: readonly unknown[]): string | null {
+  if (!name) return null;
+  let args = "";
+  for (let i = 0; i < argTypes.length; i++) args += `${i > 0 ? "," : ""}${normalizeType(argTypes[i])}`;
+  return `${name}(${args})`;
 }

@@ -6,7 +6,9 @@ export const rule: Rule = {
   defaultSeverity: "warning",
   summary: "the same object created by two files with different definitions",
   checkProject({ project, report }) {
-    for (const definition of project.schema.definitions) {
+    const { definitions } = project.schema;
+    for (let i = 0; i < definitions.length; i++) {
+      const definition = definitions[i];
       const earlier = definition.previous;
       // Supabase's own objects have no place; a file repeating itself is another rule's business.
       if (!earlier?.place || !definition.place || earlier.place.path === definition.place.path) continue;

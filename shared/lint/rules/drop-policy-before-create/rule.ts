@@ -1,5 +1,5 @@
 import { insertLineBefore, keywordCase } from "../../fixes.ts";
-import { formatQualified, headTokens, nameAfterKeyword, nameList, nodeFields, qualifiedName, relationName, relationSql } from "../../sql-names.ts";
+import { createdObjectKeys, droppedObjects, headTokens, nameAfterKeyword, nodeFields, relationName, relationSql } from "../../sql-names.ts";
 import type { Rule } from "../../types.ts";
 
 export const rule: Rule = {
@@ -8,22 +8,20 @@ export const rule: Rule = {
   fileLocal: true,
   summary: "CREATE POLICY not preceded by DROP POLICY IF EXISTS for the same policy and table",
   checkFile({ file, report }) {
-    const { index } = file.parsed;
-    // `"table":policy` keys of the policies dropped with IF EXISTS so far in this file.
+    const { index, statements } = file.parsed;
+    // Keys (as createdObjectKeys writes them) of the policies dropped with IF EXISTS so far in this file.
     const dropped = new Set<string>();
-    for (const statement of file.parsed.statements) {
-      const drop = nodeFields(statement.node, "DropStmt");
-      if (drop?.removeType === "OBJECT_POLICY" && drop.missing_ok === true && Array.isArray(drop.objects)) {
-        for (const object of drop.objects) {
-          const parts = nameList(object);
-          const table = qualifiedName(parts.slice(0, -1).map((sval) => ({ String: { sval } })));
-          dropped.add(`${formatQualified(table)}:${parts[parts.length - 1]}`);
-        }
+    for (let i = 0; i < statements.length; i++) {
+      const statement = statements[i];
+      if (statement.kind === "DropStmt") {
+        const drop = droppedObjects(statement.node);
+        if (drop?.kind === "policy" && drop.ifExists) for (const key of drop.keys) dropped.add(key);
+        continue;
       }
-      const create = nodeFields(statement.node, "CreatePolicyStmt");
+      const create = statement.kind === "CreatePolicyStmt" ? nodeFields(statement.node, "CreatePolicyStmt") : null;
       if (!create) continue;
       const name = String(create.policy_name);
-      if (dropped.has(`${formatQualified(relationName(create.table))}:${name}`)) continue;
+      if (dropped.has(createdObjectKeys(statement.node)[0])) continue;
 
       const tokens = headTokens(statement.text, 0);
       const site = nameAfterKeyword(tokens, ["policy"]);

@@ -22,8 +22,10 @@ export const rule: Rule = {
   fileLocal: true,
   summary: "BEGIN/COMMIT/ROLLBACK inside a migration: the runner owns the transaction",
   checkFile({ file, report }) {
-    for (const statement of file.parsed.statements) {
-      const transaction = nodeFields(statement.node, "TransactionStmt");
+    const { statements } = file.parsed;
+    for (let i = 0; i < statements.length; i++) {
+      const statement = statements[i];
+      const transaction = statement.kind === "TransactionStmt" ? nodeFields(statement.node, "TransactionStmt") : null;
       if (!transaction) continue;
       const known = EFFECTS[String(transaction.kind)];
       // BEGIN / COMMIT / END / ROLLBACK / ABORT: name it by the word the file uses.

@@ -10,7 +10,8 @@ export const rule: Rule = {
     const { statements } = file.parsed;
     // A file holding just this statement (and comments) is run on its own, outside a transaction.
     if (statements.length < 2) return;
-    for (const statement of statements) {
+    for (let i = 0; i < statements.length; i++) {
+      const statement = statements[i];
       const what = transactionRestriction(statement.node);
       if (!what) continue;
       const lineEnd = file.text.indexOf("\n", statement.start);

@@ -38,7 +38,7 @@ const analyzed = new TextCache<readonly LocalStatement[]>(2048);
 
 /** The statements of a top-level DO block, in order; [] for any other statement or language. */
 export function doBlockStatements(_index: TextIndex, statement: ParsedStatement): InnerStatement[] {
-  if (!nodeFields(statement.node, "DoStmt")) return [];
+  if (statement.kind !== "DoStmt" || !nodeFields(statement.node, "DoStmt")) return [];
   const local = analyzed.get(statement.text, () => analyze(statement));
   return local.map((s) => ({ node: s.node, text: s.text, start: s.offset === null ? null : statement.start + s.offset, guarded: s.guarded }));
 }
@@ -52,7 +52,8 @@ export function doBlockStatements(_index: TextIndex, statement: ParsedStatement)
 export function prepareDoBlocks(statements: readonly ParsedStatement[]): void {
   const pending: ParsedStatement[] = [];
   const seen = new Set<string>();
-  for (const statement of statements) {
+  for (let i = 0; i < statements.length; i++) {
+    const statement = statements[i];
     if (!plpgsqlBody(statement) || seen.has(statement.text) || analyzed.has(statement.text)) continue;
     seen.add(statement.text);
     pending.push(statement);
@@ -73,7 +74,7 @@ export function prepareDoBlocks(statements: readonly ParsedStatement[]): void {
 
 /** The `as` argument of a PL/pgSQL DO statement, or null for another statement or language. */
 function plpgsqlBody(statement: ParsedStatement): AstNode | null {
-  const doStmt = nodeFields(statement.node, "DoStmt");
+  const doStmt = statement.kind === "DoStmt" ? nodeFields(statement.node, "DoStmt") : null;
   if (!doStmt || !Array.isArray(doStmt.args)) return null;
   const args = doStmt.args.map((arg) => nodeFields(arg, "DefElem") ?? {});
   const language = args.find((a) => a.defname === "language");

@@ -11,23 +11,29 @@ export const rule: Rule = {
   fileLocal: true,
   summary: "CREATE without IF NOT EXISTS / OR REPLACE / a guard, which fails with \"already exists\" when run twice",
   checkFile({ file, report }) {
-    const { index } = file.parsed;
+    const { index, statements } = file.parsed;
     // Objects dropped with IF EXISTS so far: a later CREATE of one of them is safe to run twice.
     const dropped = new Set<string>();
-    const check = (site: Site, guarded: boolean) => {
-      for (const target of createTargets(site.node)) {
-        if (target.safe || guarded || (target.key !== null && dropped.has(target.key))) continue;
-        // A top-level CREATE POLICY is drop-policy-before-create's finding (same fix); one finding, not two.
-        if (!site.nested && target.object === "policy") continue;
+    // `quiet`: nothing the statement creates is reported (it runs under a guard, or it is covered by another rule).
+    const check = (site: Site, quiet: boolean) => {
+      const targets = quiet ? [] : createTargets(site.node);
+      for (let t = 0; t < targets.length; t++) {
+        const target = targets[t];
+        if (target.safe || (target.key !== null && dropped.has(target.key))) continue;
         const finding = describe(index, site, target);
         if (finding) report(finding);
       }
-      for (const key of droppedKeys(site.node)) dropped.add(key);
+      const keys = droppedKeys(site.node);
+      for (let k = 0; k < keys.length; k++) dropped.add(keys[k]);
     };
-    prepareDoBlocks(file.parsed.statements);
-    for (const statement of file.parsed.statements) {
+    prepareDoBlocks(statements);
+    for (let i = 0; i < statements.length; i++) {
+      const statement = statements[i];
       if (!statement.node) continue;
-      check({ node: statement.node, text: statement.text, start: statement.start, located: true, nested: false }, false);
+      // A top-level CREATE POLICY is drop-policy-before-create's finding (same fix); one finding, not two.
+      const policy = statement.kind === "CreatePolicyStmt";
+      check({ node: statement.node, text: statement.text, start: statement.start, located: true, nested: false }, policy);
+      if (statement.kind !== "DoStmt") continue;
       for (const inner of doBlockStatements(index, statement)) {
         const located = inner.start !== null;
         // Unlocatable (single-quoted body): report at the DO keyword, without a fix.

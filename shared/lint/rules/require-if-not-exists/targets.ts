@@ -39,7 +39,10 @@ export interface Target {
   readonly what: string;
   /** What kind of object, for messages: `table`, `function`… */
   readonly object: string;
-  /** The object's key for DROP … IF EXISTS guards, or null when it has none. */
+  /**
+   * The object's key for DROP … IF EXISTS guards, or null when it has none. Only worked out for a
+   * target that is not `safe` (nothing asks for it then; most statements are safe).
+   */
   readonly key: string | null;
   /** The keyword(s) that introduce the name in the statement's tokens. */
   readonly keywords: readonly string[];
@@ -52,90 +55,100 @@ export interface Target {
   readonly columnLocation?: number;
 }
 
+const NONE: readonly Target[] = [];
+
 /** The creations in one statement (several for an ALTER TABLE adding several columns). */
-export function createTargets(node: AstNode): Target[] {
+export function createTargets(node: AstNode): readonly Target[] {
   const kind = nodeKind(node);
   const f = kind ? nodeFields(node, kind) ?? {} : {};
-  if (kind === "AlterTableStmt") return addColumnTargets(f);
-  const key = createdObjectKeys(node)[0] ?? null;
-  const target = (what: string, object: string, keywords: string[], remedy: Remedy, safe: boolean): Target[] =>
-    [{ what, object, key, keywords, remedy, safe }];
   const ifNotExists = f.if_not_exists === true;
   switch (kind) {
+    case "AlterTableStmt":
+      return addColumnTargets(f);
     case "CreateStmt":
-      return isTemporary(f.relation) ? [] : target("CREATE TABLE", "table", ["table"], "if-not-exists", ifNotExists);
+      return isTemporary(f.relation) ? NONE : target(node, "CREATE TABLE", "table", ["table"], "if-not-exists", ifNotExists);
     case "CreateForeignTableStmt":
-      return target("CREATE FOREIGN TABLE", "foreign table", ["table"], "if-not-exists", (f.base as AstNode | undefined)?.if_not_exists === true);
+      return target(node, "CREATE FOREIGN TABLE", "foreign table", ["table"], "if-not-exists", (f.base as AstNode | undefined)?.if_not_exists === true);
     case "CreateTableAsStmt": {
-      if (isTemporary((f.into as AstNode | undefined)?.rel)) return [];
+      if (isTemporary((f.into as AstNode | undefined)?.rel)) return NONE;
       return f.objtype === "OBJECT_MATVIEW"
-        ? target("CREATE MATERIALIZED VIEW", "materialized view", ["view"], "if-not-exists", ifNotExists)
-        : target("CREATE TABLE", "table", ["table"], "if-not-exists", ifNotExists);
+        ? target(node, "CREATE MATERIALIZED VIEW", "materialized view", ["view"], "if-not-exists", ifNotExists)
+        : target(node, "CREATE TABLE", "table", ["table"], "if-not-exists", ifNotExists);
     }
     case "CreateSeqStmt":
-      return isTemporary(f.sequence) ? [] : target("CREATE SEQUENCE", "sequence", ["sequence"], "if-not-exists", ifNotExists);
+      return isTemporary(f.sequence) ? NONE : target(node, "CREATE SEQUENCE", "sequence", ["sequence"], "if-not-exists", ifNotExists);
     case "IndexStmt":
-      return target("CREATE INDEX", "index", ["index"], typeof f.idxname === "string" ? "if-not-exists" : "name-it", ifNotExists);
+      return target(node, "CREATE INDEX", "index", ["index"], typeof f.idxname === "string" ? "if-not-exists" : "name-it", ifNotExists);
     case "CreateSchemaStmt":
-      return target("CREATE SCHEMA", "schema", ["schema"], "if-not-exists", ifNotExists);
+      return target(node, "CREATE SCHEMA", "schema", ["schema"], "if-not-exists", ifNotExists);
     case "CreateExtensionStmt":
-      return target("CREATE EXTENSION", "extension", ["extension"], "if-not-exists", ifNotExists);
+      return target(node, "CREATE EXTENSION", "extension", ["extension"], "if-not-exists", ifNotExists);
     case "CreateFunctionStmt": {
       const object = f.is_procedure === true ? "procedure" : "function";
-      return target(`CREATE ${object.toUpperCase()}`, object, ["function", "procedure"], "or-replace", f.replace === true);
+      return target(node, `CREATE ${object.toUpperCase()}`, object, ["function", "procedure"], "or-replace", f.replace === true);
     }
     case "ViewStmt":
-      return isTemporary(f.view) ? [] : target("CREATE VIEW", "view", ["view"], "or-replace", f.replace === true);
+      return isTemporary(f.view) ? NONE : target(node, "CREATE VIEW", "view", ["view"], "or-replace", f.replace === true);
     case "CreateTrigStmt":
       // OR REPLACE is not supported for constraint triggers: drop them first instead.
       return f.isconstraint === true
-        ? [{ ...target("CREATE CONSTRAINT TRIGGER", "trigger", ["trigger"], "drop-first", false)[0], dropTarget: dropTarget("trigger", String(f.trigname), f.relation) }]
-        : target("CREATE TRIGGER", "trigger", ["trigger"], "or-replace", f.replace === true);
+        ? [{ ...target(node, "CREATE CONSTRAINT TRIGGER", "trigger", ["trigger"], "drop-first", false)[0], dropTarget: dropTarget("trigger", String(f.trigname), f.relation) }]
+        : target(node, "CREATE TRIGGER", "trigger", ["trigger"], "or-replace", f.replace === true);
     case "CreatePolicyStmt":
-      return [{ ...target("CREATE POLICY", "policy", ["policy"], "drop-first", false)[0], dropTarget: dropTarget("policy", String(f.policy_name), f.table) }];
+      return [{ ...target(node, "CREATE POLICY", "policy", ["policy"], "drop-first", false)[0], dropTarget: dropTarget("policy", String(f.policy_name), f.table) }];
     case "CreateEnumStmt":
     case "CreateRangeStmt":
     case "CompositeTypeStmt":
-      return target("CREATE TYPE", "type", ["type"], "guard", false);
+      return target(node, "CREATE TYPE", "type", ["type"], "guard", false);
     case "DefineStmt":
-      return f.kind === "OBJECT_TYPE" ? target("CREATE TYPE", "type", ["type"], "guard", false) : [];
+      return f.kind === "OBJECT_TYPE" ? target(node, "CREATE TYPE", "type", ["type"], "guard", false) : NONE;
     case "CreateDomainStmt":
-      return target("CREATE DOMAIN", "domain", ["domain"], "guard", false);
+      return target(node, "CREATE DOMAIN", "domain", ["domain"], "guard", false);
     default:
-      return [];
+      return NONE;
   }
 }
 
-/** Keys of the objects a statement drops with IF EXISTS (guards for a later CREATE of them). */
-export function droppedKeys(node: AstNode): string[] {
-  const drop = droppedObjects(node);
-  if (drop) return drop.ifExists ? [...drop.keys] : [];
-  const alter = nodeFields(node, "AlterTableStmt");
-  if (!alter || !Array.isArray(alter.cmds)) return [];
-  const table = relationName(alter.relation);
-  return alter.cmds.flatMap((cmd) => {
-    const c = nodeFields(cmd, "AlterTableCmd");
-    return c?.subtype === "AT_DropColumn" && c.missing_ok === true ? [objectKey("column", String(c.name), table)] : [];
-  });
+/** The one creation of a CREATE statement. */
+function target(node: AstNode, what: string, object: string, keywords: readonly string[], remedy: Remedy, safe: boolean): Target[] {
+  return [{ what, object, key: safe ? null : createdObjectKeys(node)[0] ?? null, keywords, remedy, safe }];
 }
 
-function addColumnTargets(f: AstNode): Target[] {
-  if (!Array.isArray(f.cmds) || f.objtype !== "OBJECT_TABLE") return [];
-  const table = relationName(f.relation);
-  return f.cmds.flatMap((cmd): Target[] => {
+/** Keys of the objects a statement drops with IF EXISTS (guards for a later CREATE of them). */
+export function droppedKeys(node: AstNode): readonly string[] {
+  const kind = nodeKind(node);
+  if (kind === "DropStmt") return nodeFields(node, kind)?.missing_ok === true ? droppedObjects(node)!.keys : NONE_DROPPED;
+  const alter = kind === "AlterTableStmt" ? nodeFields(node, kind) : null;
+  if (!alter || !Array.isArray(alter.cmds)) return NONE_DROPPED;
+  let keys: string[] | null = null;
+  for (const cmd of alter.cmds) {
+    const c = nodeFields(cmd, "AlterTableCmd");
+    if (c?.subtype === "AT_DropColumn" && c.missing_ok === true) (keys ??= []).push(objectKey("column", String(c.name), relationName(alter.relation)));
+  }
+  return keys ?? NONE_DROPPED;
+}
+
+const NONE_DROPPED: readonly string[] = [];
+
+function addColumnTargets(f: AstNode): readonly Target[] {
+  if (!Array.isArray(f.cmds) || f.objtype !== "OBJECT_TABLE") return NONE;
+  let targets: Target[] | null = null;
+  for (const cmd of f.cmds) {
     const c = nodeFields(cmd, "AlterTableCmd");
     const column = nodeFields(c?.def, "ColumnDef");
-    if (c?.subtype !== "AT_AddColumn" || !column) return [];
-    return [{
+    if (c?.subtype !== "AT_AddColumn" || !column) continue;
+    const safe = c.missing_ok === true;
+    (targets ??= []).push({
       what: "ADD COLUMN",
       object: "column",
-      key: objectKey("column", String(column.colname), table),
+      key: safe ? null : objectKey("column", String(column.colname), relationName(f.relation)),
       keywords: [],
       remedy: "if-not-exists",
-      safe: c.missing_ok === true,
+      safe,
       columnLocation: typeof column.location === "number" ? column.location : -1,
-    }];
-  });
+    });
+  }
+  return targets ?? NONE;
 }
 
 function dropTarget(kind: DropTarget["kind"], name: string, table: unknown): DropTarget {

@@ -7,6 +7,7 @@ import {
   droppedObjects,
   formatQualified,
   nodeFields,
+  nodeKind,
   quoteIdent,
   relationName,
   relationSql,
@@ -29,50 +30,59 @@ const RESTORE_ROWS = "-- TODO: restore the rows from the pre-deployment backup."
  * after it in the file creates the object `key` (as `createdObjectKeys` names it).
  */
 export function destructiveChange(node: AstNode, recreatedLater: (key: string) => boolean): Destructive | null {
-  const drop = droppedObjects(node);
-  if (drop) {
-    if (drop.ifExists && REDEFINABLE.has(drop.kind) && drop.keys.length > 0 && drop.keys.every(recreatedLater)) return null;
-    const kind = String(nodeFields(node, "DropStmt")!.removeType).replace(/^OBJECT_/, "").replace("MATVIEW", "MATERIALIZED_VIEW").replaceAll("_", " ");
-    const names = drop.names.join(", ");
-    const holdsRows = ["table", "foreign table", "materialized view", "schema", "sequence"].includes(drop.kind);
-    return {
-      what: `DROP ${kind}${names ? ` ${names}` : ""}`,
-      undo: [`-- TODO: recreate ${names || `the ${kind.toLowerCase()}`} as an earlier migration defined it.`, ...(holdsRows ? [RESTORE_ROWS] : [])],
-    };
-  }
-  const truncate = nodeFields(node, "TruncateStmt");
-  if (truncate) {
-    const tables = (Array.isArray(truncate.relations) ? truncate.relations : []).map((r) => formatQualified(relationName(r)));
-    return { what: `TRUNCATE ${tables.join(", ")}`, undo: [RESTORE_ROWS] };
-  }
-  for (const verb of ["Delete", "Update"] as const) {
-    const dml = nodeFields(node, `${verb}Stmt`);
-    if (dml && !dml.whereClause) {
-      const table = formatQualified(relationName(dml.relation));
+  const kind = nodeKind(node);
+  const fields = kind ? nodeFields(node, kind) : null;
+  if (!fields) return null;
+  switch (kind) {
+    case "DropStmt":
+      return dropChange(node, recreatedLater);
+    case "TruncateStmt": {
+      const tables = (Array.isArray(fields.relations) ? fields.relations : []).map((r) => formatQualified(relationName(r)));
+      return { what: `TRUNCATE ${tables.join(", ")}`, undo: [RESTORE_ROWS] };
+    }
+    case "DeleteStmt":
+    case "UpdateStmt": {
+      if (fields.whereClause) return null;
+      const table = formatQualified(relationName(fields.relation));
+      const deletes = kind === "DeleteStmt";
       return {
-        what: `${verb.toUpperCase()} without WHERE on ${table}`,
-        undo: [verb === "Delete" ? RESTORE_ROWS : "-- TODO: restore the previous values from the pre-deployment backup."],
+        what: `${deletes ? "DELETE" : "UPDATE"} without WHERE on ${table}`,
+        undo: [deletes ? RESTORE_ROWS : "-- TODO: restore the previous values from the pre-deployment backup."],
       };
     }
+    case "AlterTableStmt":
+      return fields.objtype === "OBJECT_TABLE" && Array.isArray(fields.cmds) ? alterTable(fields) : null;
+    case "RenameStmt":
+      return renameChange(fields);
+    default:
+      return null;
   }
-  const alter = nodeFields(node, "AlterTableStmt");
-  if (alter && alter.objtype === "OBJECT_TABLE" && Array.isArray(alter.cmds)) return alterTable(alter);
-  const rename = nodeFields(node, "RenameStmt");
-  if (rename) return renameChange(rename);
-  return null;
+}
+
+function dropChange(node: AstNode, recreatedLater: (key: string) => boolean): Destructive | null {
+  const drop = droppedObjects(node)!;
+  if (drop.ifExists && REDEFINABLE.has(drop.kind) && drop.keys.length > 0 && drop.keys.every(recreatedLater)) return null;
+  const kind = String(nodeFields(node, "DropStmt")!.removeType).replace(/^OBJECT_/, "").replace("MATVIEW", "MATERIALIZED_VIEW").replaceAll("_", " ");
+  const names = drop.names.join(", ");
+  const holdsRows = ["table", "foreign table", "materialized view", "schema", "sequence"].includes(drop.kind);
+  return {
+    what: `DROP ${kind}${names ? ` ${names}` : ""}`,
+    undo: [`-- TODO: recreate ${names || `the ${kind.toLowerCase()}`} as an earlier migration defined it.`, ...(holdsRows ? [RESTORE_ROWS] : [])],
+  };
 }
 
 function alterTable(alter: AstNode): Destructive | null {
-  const table = relationSql(alter.relation);
   const changes: string[] = [];
   const undo: string[] = [];
   for (const cmd of alter.cmds as unknown[]) {
     const c = nodeFields(cmd, "AlterTableCmd");
-    const column = quoteIdent(String(c?.name));
-    if (c?.subtype === "AT_DropColumn") {
+    if (c?.subtype !== "AT_DropColumn" && c?.subtype !== "AT_AlterColumnType") continue;
+    const table = relationSql(alter.relation);
+    const column = quoteIdent(String(c.name));
+    if (c.subtype === "AT_DropColumn") {
       changes.push(`DROP COLUMN ${column}`);
       undo.push(`-- TODO: alter table ${table} add column ${column} <its previous type>; then restore its values from the backup.`);
-    } else if (c?.subtype === "AT_AlterColumnType") {
+    } else {
       changes.push(`ALTER COLUMN ${column} TYPE`);
       undo.push(`-- TODO: alter table ${table} alter column ${column} type <its previous type>;`);
     }

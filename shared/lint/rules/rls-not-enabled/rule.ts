@@ -22,11 +22,12 @@ export const rule: Rule = {
   defaultSeverity: "warning",
   summary: "a table created in an API-exposed schema (public) without ENABLE ROW LEVEL SECURITY",
   checkFile({ file, project, report }) {
-    const { index } = file.parsed;
+    const { index, statements } = file.parsed;
     // This file and every later one may enable RLS (or drop the table again).
     const lastSecured = securedTables(project);
-    for (const statement of file.parsed.statements) {
-      const created = createdTable(statement.node);
+    for (let i = 0; i < statements.length; i++) {
+      const statement = statements[i];
+      const created = statement.kind === "CreateStmt" || statement.kind === "CreateTableAsStmt" ? createdTable(statement.node) : null;
       if (!created || !EXPOSED_SCHEMAS.has(created.name.schema)) continue;
       if ((lastSecured.get(tableKey(created.name)) ?? -1) >= file.order) continue;
 
@@ -34,7 +35,7 @@ export const rule: Rule = {
       const site = nameAfterKeyword(tokens, ["table"]);
       const end = site?.name ? tokens[site.name.last].end : statement.text.length;
       const kw = keywordCase(statement.text);
-      const line = `${kw("alter table")} ${created.sql} ${kw("enable row level security")};`;
+      const line = `${kw("alter table")} ${relationSql(created.relation)} ${kw("enable row level security")};`;
       const name = formatQualified(created.name);
       report({
         at: { start: statement.start, end: statement.start + end },
@@ -53,14 +54,14 @@ function textOffset(text: string, byte: number): number {
   return /^[\u0000-\u007f]*$/.test(text) ? byte : new TextIndex(text).offsetOfByte(byte);
 }
 
-/** The table a statement creates (CREATE TABLE, CREATE TABLE AS), with its name as written and its location. */
-function createdTable(node: AstNode | null): { name: QualifiedName; sql: string; offset: number | null } | null {
+/** The table a statement creates (CREATE TABLE, CREATE TABLE AS), with its RangeVar and its location. */
+function createdTable(node: AstNode | null): { name: QualifiedName; relation: unknown; offset: number | null } | null {
   const create = nodeFields(node, "CreateStmt");
-  const asSelect = nodeFields(node, "CreateTableAsStmt");
+  const asSelect = create ? null : nodeFields(node, "CreateTableAsStmt");
   const relation = create ? create.relation : asSelect?.objtype === "OBJECT_TABLE" ? (asSelect.into as AstNode | undefined)?.rel : null;
   if (!relation || isTemporary(relation)) return null;
   const location = (nodeFields(relation, "RangeVar") ?? relation as AstNode).location;
-  return { name: relationName(relation), sql: relationSql(relation), offset: typeof location === "number" ? location : null };
+  return { name: relationName(relation), relation, offset: typeof location === "number" ? location : null };
 }
 
 function tableKey(name: QualifiedName): string {
@@ -88,15 +89,17 @@ function securedIn(file: LintFile): ReadonlySet<string> {
   let keys = fileIndex.get(file.parsed);
   if (keys) return keys;
   const found = new Set<string>();
-  for (const { node } of file.parsed.statements) {
-    const alter = nodeFields(node, "AlterTableStmt");
-    if (alter && Array.isArray(alter.cmds)) {
-      if (alter.cmds.some((cmd) => nodeFields(cmd, "AlterTableCmd")?.subtype === "AT_EnableRowSecurity")) found.add(tableKey(relationName(alter.relation)));
-      continue;
-    }
-    const drop = nodeFields(node, "DropStmt");
-    if (drop?.removeType === "OBJECT_TABLE" && Array.isArray(drop.objects)) {
-      for (const o of drop.objects) found.add(tableKey(qualifiedName(o)));
+  const { statements } = file.parsed;
+  for (let i = 0; i < statements.length; i++) {
+    const { kind, node } = statements[i];
+    if (kind === "AlterTableStmt") {
+      const alter = nodeFields(node, kind)!;
+      if (Array.isArray(alter.cmds) && alter.cmds.some((cmd) => nodeFields(cmd, "AlterTableCmd")?.subtype === "AT_EnableRowSecurity")) {
+        found.add(tableKey(relationName(alter.relation)));
+      }
+    } else if (kind === "DropStmt") {
+      const drop = nodeFields(node, kind)!;
+      if (drop.removeType === "OBJECT_TABLE" && Array.isArray(drop.objects)) for (const o of drop.objects) found.add(tableKey(qualifiedName(o)));
     }
   }
   keys = found;

@@ -11,19 +11,21 @@ export const rule: Rule = {
   checkFile({ file, report }) {
     const { index, statements } = file.parsed;
     // Functions whose search_path an ALTER FUNCTION … SET search_path in this file pins.
-    const pinnedLater = new Set(
-      statements.flatMap(({ node }) => {
-        const alter = nodeFields(node, "AlterFunctionStmt");
-        return alter && pinsSearchPath(alter.actions) ? [formatQualified(qualifiedName((alter.func as AstNode | undefined)?.objname))] : [];
-      }),
-    );
-    for (const statement of statements) {
-      const fn = nodeFields(statement.node, "CreateFunctionStmt");
+    const pinnedLater = new Set<string>();
+    for (let i = 0; i < statements.length; i++) {
+      const { kind, node } = statements[i];
+      const alter = kind === "AlterFunctionStmt" ? nodeFields(node, kind) : null;
+      if (alter && pinsSearchPath(alter.actions)) pinnedLater.add(formatQualified(qualifiedName((alter.func as AstNode | undefined)?.objname)));
+    }
+    for (let i = 0; i < statements.length; i++) {
+      const statement = statements[i];
+      const fn = statement.kind === "CreateFunctionStmt" ? nodeFields(statement.node, "CreateFunctionStmt") : null;
       if (!fn || !Array.isArray(fn.options)) continue;
       const options = fn.options.map((o) => nodeFields(o, "DefElem") ?? {});
       const security = options.find((o) => o.defname === "security" && nodeFields(o.arg, "Boolean")?.boolval === true);
+      if (!security || pinsSearchPath(fn.options)) continue;
       const name = formatQualified(qualifiedName(fn.funcname));
-      if (!security || pinsSearchPath(fn.options) || pinnedLater.has(name)) continue;
+      if (pinnedLater.has(name)) continue;
 
       // Underline `[external] security definer`.
       const tokens = sqlTokens(statement.text);

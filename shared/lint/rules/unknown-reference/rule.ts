@@ -1,6 +1,7 @@
 import { offsetOfLocation, type ParsedStatement } from "../../../sql/index.ts";
-import { positionOf, type TableState } from "../../schema-model.ts";
-import { baseType, displayKey, type Json, nameEnd, normalizeType, relationKey, stringList } from "../../schema/names.ts";
+import { positionOf } from "../../schema-model.ts";
+import { baseType, displayKey, type Json, nameEnd, normalizeType, relationKey } from "../../schema/names.ts";
+import { nameList } from "../../sql-names.ts";
 import type { FileContext, Rule } from "../../types.ts";
 
 export const rule: Rule = {
@@ -8,28 +9,36 @@ export const rule: Rule = {
   defaultSeverity: "error",
   summary: "a reference to a table no earlier migration creates and Supabase does not provide, or an FK column type that differs from the referenced key",
   checkFile(context) {
-    for (const statement of context.file.parsed.statements) {
-      if (statement.node) checkStatement(context, statement, statement.node);
+    const { statements } = context.file.parsed;
+    for (let i = 0; i < statements.length; i++) {
+      const statement = statements[i];
+      if (statement.node && CHECKED.has(statement.kind!)) checkStatement(context, statement, statement.kind!, statement.node);
     }
   },
 };
 
+/** The statements that reference tables. */
+const CHECKED = new Set(["CreateStmt", "AlterTableStmt", "RenameStmt", "IndexStmt", "CreatePolicyStmt", "CreateTrigStmt"]);
+
 type Check = { context: FileContext; statement: ParsedStatement; position: number };
 
-function checkStatement(context: FileContext, statement: ParsedStatement, node: Record<string, unknown>): void {
-  const [kind] = Object.keys(node);
+function checkStatement(context: FileContext, statement: ParsedStatement, kind: string, node: Record<string, unknown>): void {
   const body: Json = node[kind];
   const check: Check = { context, statement, position: positionOf(context.file.order, statement.index) };
   switch (kind) {
     case "CreateStmt": {
       const own = relationKey(body.relation);
-      for (const element of Array.isArray(body.tableElts) ? body.tableElts : []) {
+      const elements = Array.isArray(body.tableElts) ? body.tableElts : [];
+      for (let e = 0; e < elements.length; e++) {
+        const element = elements[e];
         if (element.ColumnDef) {
-          for (const c of element.ColumnDef.constraints ?? []) {
-            if (c.Constraint?.contype === "CONSTR_FOREIGN") foreignKey(check, own, [element.ColumnDef.colname], c.Constraint);
+          const constraints = element.ColumnDef.constraints ?? [];
+          for (let c = 0; c < constraints.length; c++) {
+            const constraint = constraints[c].Constraint;
+            if (constraint?.contype === "CONSTR_FOREIGN") foreignKey(check, own, [element.ColumnDef.colname], constraint);
           }
         } else if (element.Constraint?.contype === "CONSTR_FOREIGN") {
-          foreignKey(check, own, stringList(element.Constraint.fk_attrs), element.Constraint);
+          foreignKey(check, own, nameList(element.Constraint.fk_attrs), element.Constraint);
         }
       }
       return;
@@ -40,7 +49,7 @@ function checkStatement(context: FileContext, statement: ParsedStatement, node: 
       if (!body.missing_ok && !target(check, body.relation, "ALTER TABLE", "alters")) return;
       for (const item of Array.isArray(body.cmds) ? body.cmds : []) {
         const cmd = item.AlterTableCmd;
-        if (cmd?.def?.Constraint?.contype === "CONSTR_FOREIGN") foreignKey(check, key, stringList(cmd.def.Constraint.fk_attrs), cmd.def.Constraint);
+        if (cmd?.def?.Constraint?.contype === "CONSTR_FOREIGN") foreignKey(check, key, nameList(cmd.def.Constraint.fk_attrs), cmd.def.Constraint);
         for (const c of cmd?.def?.ColumnDef?.constraints ?? []) {
           if (c.Constraint?.contype === "CONSTR_FOREIGN") foreignKey(check, key, [cmd.def.ColumnDef.colname], c.Constraint);
         }
@@ -84,13 +93,13 @@ function foreignKey(check: Check, ownKey: string | null, fkColumns: readonly str
       `Create ${displayKey(refKey)} in an earlier migration (migrations run in file-name order), or fix the table name.`);
     return;
   }
-  const own = ownKey ? ownColumns(check, ownKey) : null;
-  if (!own || !referenced.columnsKnown || !own.columnsKnown) return;
-  const refColumns = stringList(constraint.pk_attrs);
+  const ownType = ownKey && referenced.columnsKnown ? ownColumnType(check, ownKey) : null;
+  if (!ownType) return;
+  const refColumns = nameList(constraint.pk_attrs);
   const keys = refColumns.length ? refColumns : referenced.primaryKey;
-  for (const [i, name] of fkColumns.entries()) {
+  for (let i = 0; i < fkColumns.length; i++) {
+    const name = fkColumns[i];
     const refName = keys[i];
-    const mine = own.columns.get(name);
     if (refName === undefined) return;
     const theirs = referenced.columns.get(refName);
     if (!theirs) {
@@ -98,23 +107,34 @@ function foreignKey(check: Check, ownKey: string | null, fkColumns: readonly str
         `Reference an existing key column of ${displayKey(refKey)} (${[...referenced.columns.keys()].slice(0, 8).join(", ")}…).`);
       return;
     }
-    if (mine && baseType(mine.type) !== baseType(theirs.type)) {
+    const mine = ownType(name);
+    if (mine !== undefined && baseType(mine) !== baseType(theirs.type)) {
       report(check, constraint.pktable,
-        `foreign key column ${name} is ${mine.type} but ${displayKey(refKey)}.${refName} is ${theirs.type}; the types must match`,
+        `foreign key column ${name} is ${mine} but ${displayKey(refKey)}.${refName} is ${theirs.type}; the types must match`,
         `Declare ${name} as ${theirs.type} so it can hold every ${displayKey(refKey)}.${refName} value.`);
     }
   }
 }
 
-/** The referencing table's columns: as written in CREATE TABLE, else as the statement leaves the table. */
-function ownColumns(check: Check, key: string): TableState | null {
+/**
+ * The type of a referencing column (undefined for no such column): as declared in CREATE TABLE, else
+ * as the statement leaves the table; null when the table or its columns are unknown.
+ */
+function ownColumnType(check: Check, key: string): ((name: string) => string | undefined) | null {
   const body: Json = check.statement.node?.CreateStmt;
-  if (!body) return check.context.project.schema.relationAt(key, check.position, true);
-  const columns = new Map<string, { name: string; type: string }>();
-  for (const e of body.tableElts ?? []) {
-    if (e.ColumnDef) columns.set(e.ColumnDef.colname, { name: e.ColumnDef.colname, type: normalizeType(e.ColumnDef.typeName) });
+  if (body) return (name) => declaredType(body, name);
+  const table = check.context.project.schema.relationAt(key, check.position, true);
+  return table?.columnsKnown ? (name) => table.columns.get(name)?.type : null;
+}
+
+/** The type of a column declared in CREATE TABLE (its last declaration, should the name repeat). */
+function declaredType(body: Json, name: string): string | undefined {
+  const elements = body.tableElts ?? [];
+  for (let i = elements.length - 1; i >= 0; i--) {
+    const column = elements[i].ColumnDef;
+    if (column && column.colname === name) return normalizeType(column.typeName);
   }
-  return { key, columns, primaryKey: [], unique: [], columnsKnown: true };
+  return undefined;
 }
 
 function report(check: Check, rangeVar: Json, message: string, help: string): void {
