@@ -34,6 +34,12 @@ test("schema model: column types normalize, keys are recorded, ALTER and RENAME 
   assert.notEqual(schema.relationAt("public.u", positionOf(1, 3)), null);
 });
 
+test("schema model: a type named just pg_catalog keeps its name (it used to crash the linter)", async () => {
+  const schema = await model({ "001_a.sql": "create table if not exists t (a pg_catalog, b pg_catalog.int4);\n" });
+  const t = schema.relationAt("public.t", positionOf(1, 0));
+  assert.deepEqual([...t!.columns.values()].map((c) => c.type), ["pg_catalog", "integer"]);
+});
+
 test("schema model: DROP ends objects (a table takes its policies and triggers); definitions keep what they met", async () => {
   const schema = await model({
     "001_a.sql": 'create table if not exists t (id int);\ncreate policy "p" on t using (true);\ncreate or replace function f(a int) returns int language sql as $$ select 1 $$;\n',

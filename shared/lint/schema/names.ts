@@ -48,7 +48,8 @@ const ALIASES: Readonly<Record<string, string>> = {
 export function normalizeType(typeName: Json): string {
   const names = nameList(typeName?.names);
   if (names.length === 0) return "unknown";
-  const parts = names[0] === "pg_catalog" ? names.slice(1) : names;
+  // A type named just `pg_catalog` (valid SQL: a type of that name in the search path) keeps its name.
+  const parts = names[0] === "pg_catalog" && names.length > 1 ? names.slice(1) : names;
   const last = parts[parts.length - 1].toLowerCase();
   const base = parts.length === 1 ? (ALIASES[last] ?? last) : parts.join(".");
   const mods = Array.isArray(typeName.typmods)
