@@ -140,6 +140,25 @@ function undecodableRollbacks(input: LintInput, severities: Readonly<Record<stri
     }));
 }
 
+/**
+ * Statements the schema model could not read (a supamigrate bug, see SchemaModel.unreadable): reported by
+ * unknown-reference, the rule whose answers the missing objects can make wrong.
+ */
+function unreadableStatements(project: LintProject, severities: Readonly<Record<string, SeveritySetting>>): Finding[] {
+  const setting = severities["unknown-reference"] ?? "error";
+  if (setting === "off") return [];
+  const indexOf = new Map(project.files.map((f) => [f.path, f.parsed.index]));
+  return project.schema.unreadable.map((u) => ({
+    file: u.path,
+    range: spanRange(indexOf.get(u.path)!, u.start, u.end),
+    rule: "unknown-reference",
+    severity: setting,
+    message: `internal error while reading this statement into the schema model (${u.error}): what it creates is unknown to ` +
+      "unknown-reference and conflicting-definition, which may report references to it wrongly",
+    help: "This is a supamigrate bug; please report it with the file that triggers it. Other rules still ran.",
+  }));
+}
+
 /** Runs rules over a built project; findings in the order the rules reported them (lintProject sorts them once, after suppressions). */
 export function runRules(
   project: LintProject,
@@ -171,6 +190,7 @@ export function runRules(
     }
     onTiming?.(`rule:${rule.id}`, performance.now() - started);
   }
+  findings.push(...unreadableStatements(project, severities));
   return findings;
 }
 

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildProject } from "./engine.ts";
-import { positionOf } from "./schema-model.ts";
+import { buildProject, runRules } from "./engine.ts";
+import { buildSchemaModel, positionOf } from "./schema-model.ts";
 
 async function model(files: Record<string, string>) {
   const project = await buildProject({ dir: "scripts", listing: Object.entries(files).map(([relativePath, text]) => ({ relativePath, text })) });
@@ -38,6 +38,22 @@ test("schema model: a type named just pg_catalog keeps its name (it used to cras
   const schema = await model({ "001_a.sql": "create table if not exists t (a pg_catalog, b pg_catalog.int4);\n" });
   const t = schema.relationAt("public.t", positionOf(1, 0));
   assert.deepEqual([...t!.columns.values()].map((c) => c.type), ["pg_catalog", "integer"]);
+});
+
+test("schema model: a statement it cannot read is left out and recorded, and the statements after it still count", async () => {
+  const project = await buildProject({ dir: "scripts", listing: [{ relativePath: "001_a.sql", text: "create table a (x int);\ncreate table b (y int);\n" }] });
+  // A tree no parser version should give (the kind of input a bug trips over).
+  const broken = { ...project.files[0].parsed.statements[0], node: { CreateStmt: { relation: { relname: "a" }, tableElts: [null] } } };
+  const files = [{ ...project.files[0], parsed: { ...project.files[0].parsed, statements: [broken, project.files[0].parsed.statements[1]] } }];
+  const schema = buildSchemaModel(files);
+  assert.deepEqual(schema.unreadable.map((u) => [u.path, u.start, u.end]), [["scripts/001_a.sql", 0, 23]]);
+  assert.notEqual(schema.relationAt("public.b", positionOf(1, 0)), null);
+  // The engine reports it (as unknown-reference, whose answers it can make wrong) instead of throwing.
+  const findings = runRules({ ...project, files, schema }, [], {});
+  assert.deepEqual(findings.map((f) => [f.file, f.rule, f.severity, f.range, f.message.split(" (")[0]]), [
+    ["scripts/001_a.sql", "unknown-reference", "error", { line: 1, column: 1, endLine: 1, endColumn: 24 }, "internal error while reading this statement into the schema model"],
+  ]);
+  assert.deepEqual(runRules({ ...project, files, schema }, [], { "unknown-reference": "off" }), []);
 });
 
 test("schema model: DROP ends objects (a table takes its policies and triggers); definitions keep what they met", async () => {

@@ -74,6 +74,8 @@ const SEED = -1;
 export class SchemaModel {
   /** Every CREATE the migrations run, in contract order. */
   readonly definitions: Definition[] = [];
+  /** Statements the model could not read (a supamigrate bug): skipped, and reported by the engine. */
+  readonly unreadable: Array<{ readonly path: string; readonly start: number; readonly end: number; readonly error: string }> = [];
   private readonly history = new Map<string, Version[]>();
   private readonly open = new Map<string, Version>();
   /** Owner table key → ids of the live objects it owns. */
@@ -212,7 +214,12 @@ export function buildSchemaModel(files: readonly LintFile[] = []): SchemaModel {
     for (let i = 0; i < statements.length; i++) {
       const statement = statements[i];
       if (!statement.node) continue;
-      applyStatement(model, statement.kind!, statement.node, new StatementPlace(file, statement), positionOf(file.order, statement.index));
+      try {
+        applyStatement(model, statement.kind!, statement.node, new StatementPlace(file, statement), positionOf(file.order, statement.index));
+      } catch (error) {
+        // A bug here must not hide every other finding: the statement is left out of the model and reported.
+        model.unreadable.push({ path: file.path, start: statement.start, end: statement.end, error: error instanceof Error ? error.message : String(error) });
+      }
     }
   }
   return model;
