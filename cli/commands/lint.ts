@@ -13,7 +13,6 @@ import { formatGithub, formatJson, formatSummary, formatText } from "../../share
 import type { Finding } from "../../shared/lint/types.ts";
 import { loadParser } from "../../shared/sql/index.ts";
 import { cacheKey, type CachedLint, hasEntry, readEntry, toCached, writeEntry } from "../lint-cache.ts";
-import { nodeFetch } from "../node-fetch.ts";
 import { readLintListing } from "../read-folder.ts";
 import { version } from "../version.ts";
 
@@ -168,7 +167,7 @@ function displayPath(path: string): string {
 async function fetchDeployed(url: string | undefined, token: string | null): Promise<Map<string, string> | null> {
   if (!url) return null;
   if (!/^https?:\/\//.test(url)) throw new LintUsageError(`--url must be an http(s) URL ending in /functions/v1/supamigrate, got "${url}"`);
-  const { createClient } = await import("../../shared/client/index.ts");
+  const [{ createClient }, { nodeFetch }] = await Promise.all([import("../../shared/client/index.ts"), import("../node-fetch.ts")]);
   try {
     const status = await createClient({ url, token, fetch: nodeFetch }).status();
     return new Map(status.applied.map((m) => [m.name, m.checksum]));
