@@ -1,5 +1,6 @@
 /**
- * The loop shared by apply and rollback: start event, one file after another under the held lock,
+ * The loop shared by apply and rollback: start event, one file after another under the held lock (an
+ * apply sends the next file while one runs, see run-file.ts; they still run and are reported in order),
  * the time budget checked before each file (the first always runs, so every call makes progress),
  * the first failure stops the run, and a dry run happens inside one outer transaction that is rolled
  * back at the end. The lock is released in `finally`, whatever happens.
