@@ -8,10 +8,9 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, relative, resolve, sep } from "node:path";
 import type { Command } from "commander";
-import { CONFIG_FILE, DEFAULT_CONFIG, type LintConfig, parseConfig } from "../../shared/lint/config.ts";
+import { CONFIG_FILE, DEFAULT_CONFIG, type LintConfig } from "../../shared/lint/config-file.ts";
 import { formatGithub, formatJson, formatSummary, formatText } from "../../shared/lint/format/text.ts";
 import type { Finding } from "../../shared/lint/types.ts";
-import { loadParser } from "../../shared/sql/index.ts";
 import { cacheKey, type CachedLint, hasEntry, readEntry, toCached, writeEntry } from "../lint-cache.ts";
 import { readLintListing } from "../read-folder.ts";
 import { version } from "../version.ts";
@@ -66,11 +65,11 @@ export async function lint(files: readonly string[], flags: LintFlags, env: Node
   const verbose = (line: string) => flags.verbose && process.stderr.write(`${line}\n`);
   const useCache = flags.cache !== false;
   const configText = readConfigText();
-  const config = parseConfigText(configText);
+  const config = await parseConfigText(configText);
   const wanted = files.length ? foldersOfFiles(files) : new Map([[displayPath(flags.dir ?? config.migrationsDir), null]]);
   // Compiling the parser's WebAssembly is the largest fixed cost: when a folder has no cache entry, start
   // it now, behind reading the folders (lintProject awaits the same load).
-  if (!useCache || [...wanted.keys()].some((dir) => !hasEntry(dir))) loadParser().catch(() => {});
+  if (!useCache || [...wanted.keys()].some((dir) => !hasEntry(dir))) import("../../shared/sql/index.ts").then((sql) => sql.loadParser()).catch(() => {});
   const deployed = await fetchDeployed(flags.url ?? env.SUPAMIGRATE_URL, env.SUPAMIGRATE_TOKEN || null);
   if (!deployed) verbose("no-edit-after-deploy skipped: no --url or SUPAMIGRATE_URL, so the deployed state is unknown");
   const folders = [...wanted].map(([dir, only]) => readFolder(dir, only, useCache ? { configText, deployed } : null));
@@ -131,9 +130,10 @@ function readConfigText(): string | null {
   }
 }
 
-/** The validated config (the defaults when there is no file). */
-function parseConfigText(text: string | null): LintConfig {
+/** The validated config (the defaults when there is no file; validating loads the rule registry). */
+async function parseConfigText(text: string | null): Promise<LintConfig> {
   if (text === null) return DEFAULT_CONFIG;
+  const { parseConfig } = await import("../../shared/lint/config.ts");
   const result = parseConfig(text);
   if (!result.ok) throw new LintUsageError(result.errors.join("\n"));
   return result.config;

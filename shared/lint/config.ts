@@ -3,18 +3,12 @@
  *   { "migrationsDir": "scripts", "rules": { "require-rollback": "error", "duplicate-number": "off" } }
  * A pure function from the file's text to a config or the list of what is wrong with it.
  */
+import { CONFIG_FILE, DEFAULT_CONFIG, type LintConfig } from "./config-file.ts";
 import { ruleIds } from "./registry.ts";
 import { UNUSED_IGNORE } from "./suppression.ts";
 import type { SeveritySetting } from "./types.ts";
 
-export const CONFIG_FILE = "supamigrate.json";
-
-export interface LintConfig {
-  readonly migrationsDir: string;
-  readonly rules: Readonly<Record<string, SeveritySetting>>;
-}
-
-export const DEFAULT_CONFIG: LintConfig = { migrationsDir: "scripts", rules: {} };
+export { CONFIG_FILE, DEFAULT_CONFIG, type LintConfig };
 
 /** Rule ids a config (or an ignore comment) may name: the registry's plus `unused-ignore`. */
 export const configurableRuleIds: ReadonlySet<string> = new Set([...ruleIds, UNUSED_IGNORE]);
