@@ -9,7 +9,6 @@
  * an abort rejects with the signal's reason.
  */
 import { type IncomingMessage, request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
 
 /** An answer with the part of the Response interface the client reads. */
 class NodeResponse {
@@ -54,12 +53,13 @@ class NodeResponse {
   }
 }
 
-export const nodeFetch = ((input: RequestInfo | URL, init: RequestInit = {}): Promise<NodeResponse> => {
+export const nodeFetch = (async (input: RequestInfo | URL, init: RequestInit = {}): Promise<NodeResponse> => {
   const url = new URL(String(input));
   const signal = init.signal ?? null;
-  return new Promise((resolve, reject) => {
+  // node:https (TLS) costs ~5–10 ms to load: only for an https URL.
+  const send = url.protocol === "https:" ? (await import("node:https")).request : httpRequest;
+  return await new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
     const outgoing = send(url, { method: init.method ?? "GET", headers: init.headers as Record<string, string> | undefined });
     const onAbort = () => outgoing.destroy(signal!.reason instanceof Error ? signal!.reason : new DOMException("aborted", "AbortError"));
     signal?.addEventListener("abort", onAbort, { once: true });
