@@ -48,6 +48,25 @@ async function assertApplied(dbUrl: string, count: number, who: string): Promise
   if (n !== count) throw new Error(`${who} created ${n} of ${count} tables`);
 }
 
+/**
+ * Waits until the server has no background work left from the previous run (autovacuum analyzing the
+ * hundreds of tables it created, a checkpoint), so every tool is timed on an idle server: without this
+ * the run that follows a big one (supamigrate's far run follows db push's local one) can pay for it.
+ */
+async function quiesce(pg: PostgresServer): Promise<void> {
+  const sql = postgres(pg.adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql`checkpoint`;
+    for (let idle = 0, i = 0; idle < 3 && i < 300; i++) {
+      const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where backend_type = 'autovacuum worker'`;
+      idle = n === 0 ? idle + 1 : 0;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await sql.end();
+  }
+}
+
 /** A URL with the port swapped (for going through the proxy). */
 const viaPort = (url: string, port: number) => { const u = new URL(url); u.port = String(port); return u.toString(); };
 
@@ -60,6 +79,7 @@ async function runSupamigrate(pg: PostgresServer, dir: string, count: number, de
   const proxy = delay > 0 ? await startDelayProxy({ host: origin.hostname, port: Number(origin.port) }, delay) : null;
   try {
     const url = proxy ? viaPort(serve.url, proxy.port) : serve.url;
+    await quiesce(pg);
     const ms = await exec(process.execPath, [join(ROOT, "bin/supamigrate.js"), "apply", "--url", url, "--dir", dir], {
       env: { SUPAMIGRATE_TOKEN: serve.token, NO_COLOR: "1" },
     });
@@ -77,6 +97,7 @@ async function runPsql(pg: PostgresServer, dir: string, names: string[], delay: 
   try {
     const script = join(dir, "..", "all.psql");
     writeFileSync(script, names.map((name) => `begin;\n\\i ${join(dir, name)}\ncommit;\n`).join(""));
+    await quiesce(pg);
     const ms = await exec(PSQL, [proxy ? viaPort(dbUrl, proxy.port) : dbUrl, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", script]);
     await assertApplied(dbUrl, names.length, "psql");
     return ms;
@@ -93,6 +114,7 @@ async function runSupabase(pg: PostgresServer, work: string, count: number, dela
     writeSupabaseMigrations(join(project, "supabase", "migrations"), count);
     writeFileSync(join(project, "supabase", "config.toml"), 'project_id = "bench"\n');
     const target = `${proxy ? viaPort(dbUrl, proxy.port) : dbUrl}?sslmode=disable`;
+    await quiesce(pg);
     const ms = await exec(join(ROOT, "node_modules", ".bin", "supabase"), ["db", "push", "--db-url", target, "--yes"], { cwd: project });
     await assertApplied(dbUrl, count, "supabase db push");
     return ms;
