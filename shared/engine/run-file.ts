@@ -84,6 +84,20 @@ set local client_connection_check_interval = 1000;
 select 1 / (case when pg_catalog.pg_backend_pid() = ${Math.floor(pid)} then 1 else 0 end) as lock_session${committed}`;
 }
 
+/**
+ * The tracking change with a duration measured here, then `end` (COMMIT or RELEASE, and what goes with
+ * it): with the end in the same query, or — when the recorder checks its results — after that check.
+ */
+async function writeRecord(conn: Sql, record: Recorder, durationMs: number, end: string): Promise<void> {
+  const recordSql = `${recordDuration(String(durationMs))};\n${record.sql()}`;
+  if (record.verify) {
+    record.verify(resultsOf(await conn.unsafe(recordSql)).slice(1));
+    await conn.unsafe(end);
+  } else {
+    await conn.unsafe(`${recordSql};\n${end}`);
+  }
+}
+
 /** A multi-statement simple query resolves to one result per statement, a single statement to its rows. */
 function resultsOf(results: unknown): Array<readonly Record<string, unknown>[]> {
   const list = results as { command?: unknown };
@@ -146,7 +160,11 @@ export async function runTransactionalFile(
   try {
     // In a dry run the opening is a SAVEPOINT, which fails outside a transaction block: wait for it, so that
     // nothing can ever run outside the outer transaction that is rolled back. (BEGIN cannot fail that way.)
-    const ran = sent ? await sent : dryRun ? await openedFirst(conn, opening(settings, lock.pid, null), statements) : await pipeline(conn, [opening(settings, lock.pid, null), ...statements]);
+    const ran = sent
+      ? await sent
+      : dryRun
+      ? await openedFirst(conn, opening(settings, lock.pid, null), statements)
+      : await pipeline(conn, [opening(settings, lock.pid, null), ...statements]);
     const { failed } = ran;
     if (failed) {
       if (failed.index > 0 && failed.index <= statements.length) current = file.statements[failed.index - 1];
@@ -155,13 +173,7 @@ export async function runTransactionalFile(
     }
     if (sent) return { ok: true, durationMs: Number(resultsOf(ran.last)[0][0].duration_ms) };
     const durationMs = Math.round(performance.now() - started);
-    const recordSql = `${recordDuration(String(durationMs))};\n${record.sql()}`;
-    if (record.verify) {
-      record.verify(resultsOf(await conn.unsafe(recordSql)).slice(1));
-      await conn.unsafe(`${finish};\nreset all`);
-    } else {
-      await conn.unsafe(`${recordSql};\n${finish};\nreset all`);
-    }
+    await writeRecord(conn, record, durationMs, `${finish};\nreset all`);
     return { ok: true, durationMs };
   } catch (error) {
     if (endsSession(error)) lock.markDead();
@@ -197,13 +209,7 @@ export async function runNonTransactionalFile(lock: HeldLock, name: string, file
   await conn.unsafe("begin");
   try {
     await assertLockSession(conn, lock.pid);
-    const recordSql = `${recordDuration(String(durationMs))};\n${record.sql()}`;
-    if (record.verify) {
-      record.verify(resultsOf(await conn.unsafe(recordSql)).slice(1));
-      await conn.unsafe("commit");
-    } else {
-      await conn.unsafe(`${recordSql};\ncommit`);
-    }
+    await writeRecord(conn, record, durationMs, "commit");
     return { ok: true, durationMs };
   } catch (error) {
     if (endsSession(error)) lock.markDead();
