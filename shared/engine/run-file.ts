@@ -25,6 +25,7 @@ import type postgres from "postgres";
 import type { MigrationFailure } from "../protocol/types.ts";
 import { endsSession, failureFromError, isPostgresError } from "./errors.ts";
 import { assertLockSession, type HeldLock, LockLostError } from "./lock.ts";
+import { quoteIdent } from "../lint/sql-names.ts";
 import type { RunnableFile, RunnableStatement } from "./split.ts";
 import { sqlLiteral } from "./tracking.ts";
 
@@ -271,8 +272,4 @@ async function cleanUpIndex(conn: Sql, target: IndexTarget | null, existedBefore
   } catch {
     return howTo;
   }
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
