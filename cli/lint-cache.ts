@@ -14,7 +14,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { LintListedFile } from "../shared/lint/engine.ts";
-import type { Finding, Range } from "../shared/lint/types.ts";
+import type { Finding } from "../shared/lint/types.ts";
 import { buildId } from "./build-id.ts";
 import { version } from "./version.ts";
 
@@ -94,15 +94,7 @@ export function writeEntry(dir: string, key: string, result: CachedLint): string
 
 /** The part of a result the CLI prints. */
 export function toCached(result: { readonly files: number; readonly findings: readonly Finding[] }, ignored: readonly string[]): CachedLint {
-  const findings = result.findings.map((f): CachedFinding => ({
-    file: f.file,
-    range: copyRange(f.range),
-    rule: f.rule,
-    severity: f.severity,
-    message: f.message,
-    ...(f.help === undefined ? {} : { help: f.help }),
-    ...(f.related === undefined ? {} : { related: f.related.map((r) => ({ file: r.file, range: copyRange(r.range), message: r.message })) }),
-  }));
+  const findings = result.findings.map(({ fixes: _fixes, ...printed }): CachedFinding => printed);
   return { files: result.files, ignored: [...ignored], findings };
 }
 
@@ -115,10 +107,6 @@ function writeAtomically(path: string, text: string): void {
     rmSync(temp, { force: true });
     throw error;
   }
-}
-
-function copyRange(r: Range): Range {
-  return { line: r.line, column: r.column, endLine: r.endLine, endColumn: r.endColumn };
 }
 
 function isRange(value: unknown): boolean {
