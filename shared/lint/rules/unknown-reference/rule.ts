@@ -12,13 +12,10 @@ export const rule: Rule = {
     const { statements } = context.file.parsed;
     for (let i = 0; i < statements.length; i++) {
       const statement = statements[i];
-      if (statement.node && CHECKED.has(statement.kind!)) checkStatement(context, statement, statement.kind!, statement.node);
+      if (statement.node) checkStatement(context, statement, statement.kind!, statement.node);
     }
   },
 };
-
-/** The statements that reference tables. */
-const CHECKED = new Set(["CreateStmt", "AlterTableStmt", "RenameStmt", "IndexStmt", "CreatePolicyStmt", "CreateTrigStmt"]);
 
 type Check = { context: FileContext; statement: ParsedStatement; position: number };
 
