@@ -28,6 +28,8 @@ export interface ServeOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** The function's request log lines; default: discarded. */
   readonly onOutput?: (line: string) => void;
+  /** V8 flags for the function's Deno (default FUNCTION_V8_FLAGS in deno.ts). */
+  readonly v8Flags?: readonly string[];
 }
 
 export interface Serve {
@@ -61,6 +63,7 @@ export async function startServe(options: ServeOptions = {}): Promise<Serve> {
       config: useSource ? functionConfig() : undefined,
       port: options.port ?? 0,
       onOutput: options.onOutput,
+      v8Flags: options.v8Flags,
       env: {
         ...options.env,
         SUPABASE_DB_URL: dbUrl,

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
 import { packageVersion } from "./support.ts";
-import { denoBinary, functionBundle } from "../../cli/serve/deno.ts";
+import { denoBinary, functionBundle, FUNCTION_V8_FLAGS } from "../../cli/serve/deno.ts";
 import { type PostgresServer, startPostgres } from "../support/postgres.ts";
 import { events, post, type RunningFunction, startBundledFunction, TOKEN } from "./support.ts";
 
@@ -36,6 +36,12 @@ test("the bundle imports only npm: (pinned) and node: modules, nothing relative 
   const offending = specifiers.filter((s) => !/^node:[a-z_/]+$/.test(s) && !/^npm:[@a-z0-9/_.-]+@\d+\.\d+\.\d+$/.test(s));
   assert.deepEqual(offending, []);
   assert.ok(specifiers.includes("npm:postgres@3.4.9"));
+});
+
+test("Deno runs the function with WebAssembly at Liftoff only (FUNCTION_V8_FLAGS)", () => {
+  assert.deepEqual(FUNCTION_V8_FLAGS, ["--liftoff-only"]);
+  const argv = readFileSync(`/proc/${fn.process.pid}/cmdline`, "utf8").split("\0");
+  assert.ok(argv.includes("--v8-flags=--liftoff-only"), argv.join(" "));
 });
 
 test("alone in a temp folder: health, then a real apply that needs the parser", async () => {
