@@ -5,7 +5,10 @@
  * proxy adds BENCH_DELAY_MS (10) each way between the client and what it talks to — Postgres for psql
  * and the Supabase CLI, the function for supamigrate (the function talks to Postgres directly, as an
  * Edge Function next to its database does).
- * Env: BENCH_FILES_LOCAL (500), BENCH_FILES_FAR (100), BENCH_DELAY_MS (10).
+ * (a′) repeats (a) with the function's Deno on V8's default flags (see FUNCTION_V8_FLAGS in cli/serve/deno.ts).
+ * Each setting runs BENCH_RUNS (3) rounds of all four, interleaved; the table shows medians, with every
+ * round's ratio next to them, since the machine's speed drifts between and even within runs.
+ * Env: BENCH_FILES_LOCAL (500), BENCH_FILES_FAR (100), BENCH_DELAY_MS (10), BENCH_RUNS (3).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -23,7 +26,11 @@ const filesLocal = Number(process.env.BENCH_FILES_LOCAL ?? 500);
 const filesFar = Number(process.env.BENCH_FILES_FAR ?? 100);
 const delayMs = Number(process.env.BENCH_DELAY_MS ?? 10);
 
-interface Timing { readonly supamigrate: number; readonly psql: number; readonly supabase: number }
+const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+
+type Tool = "supamigrate" | "supamigrateDefaultV8" | "psql" | "supabase";
+/** Each tool's times, one per round (rounds interleave the tools, so a slow spell of the machine hits all of them). */
+type Timings = Record<Tool, number[]>;
 
 function exec(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<number> {
   return new Promise((resolvePromise, reject) => {
@@ -41,11 +48,15 @@ function exec(command: string, args: string[], options: { cwd?: string; env?: No
   });
 }
 
-async function assertApplied(dbUrl: string, count: number, who: string): Promise<void> {
+/** Checks that every file ran, then drops the database (rounds would otherwise pile up thousands of tables). */
+async function assertApplied(pg: PostgresServer, dbUrl: string, count: number, who: string): Promise<void> {
   const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
   const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from pg_tables where schemaname = 'public' and tablename like 'items_%'`;
   await sql.end();
   if (n !== count) throw new Error(`${who} created ${n} of ${count} tables`);
+  const admin = postgres(pg.adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database "${new URL(dbUrl).pathname.slice(1)}" with (force)`);
+  await admin.end();
 }
 
 /**
@@ -70,9 +81,9 @@ async function quiesce(pg: PostgresServer): Promise<void> {
 /** A URL with the port swapped (for going through the proxy). */
 const viaPort = (url: string, port: number) => { const u = new URL(url); u.port = String(port); return u.toString(); };
 
-async function runSupamigrate(pg: PostgresServer, dir: string, count: number, delay: number): Promise<number> {
+async function runSupamigrate(pg: PostgresServer, dir: string, count: number, delay: number, v8Flags?: readonly string[]): Promise<number> {
   const dbUrl = await pg.createDatabase();
-  const serve = await startServe({ dbUrl });
+  const serve = await startServe({ dbUrl, v8Flags });
   // A deployed function is already booted: wake it (no database work) before the clock starts.
   await fetch(`${serve.url}/health`);
   const origin = new URL(serve.url);
@@ -83,7 +94,7 @@ async function runSupamigrate(pg: PostgresServer, dir: string, count: number, de
     const ms = await exec(process.execPath, [join(ROOT, "bin/supamigrate.js"), "apply", "--url", url, "--dir", dir], {
       env: { SUPAMIGRATE_TOKEN: serve.token, NO_COLOR: "1" },
     });
-    await assertApplied(dbUrl, count, "supamigrate");
+    await assertApplied(pg, dbUrl, count, "supamigrate");
     return ms;
   } finally {
     await proxy?.close();
@@ -99,7 +110,7 @@ async function runPsql(pg: PostgresServer, dir: string, names: string[], delay: 
     writeFileSync(script, names.map((name) => `begin;\n\\i ${join(dir, name)}\ncommit;\n`).join(""));
     await quiesce(pg);
     const ms = await exec(PSQL, [proxy ? viaPort(dbUrl, proxy.port) : dbUrl, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", script]);
-    await assertApplied(dbUrl, names.length, "psql");
+    await assertApplied(pg, dbUrl, names.length, "psql");
     return ms;
   } finally {
     await proxy?.close();
@@ -116,42 +127,66 @@ async function runSupabase(pg: PostgresServer, work: string, count: number, dela
     const target = `${proxy ? viaPort(dbUrl, proxy.port) : dbUrl}?sslmode=disable`;
     await quiesce(pg);
     const ms = await exec(join(ROOT, "node_modules", ".bin", "supabase"), ["db", "push", "--db-url", target, "--yes"], { cwd: project });
-    await assertApplied(dbUrl, count, "supabase db push");
+    await assertApplied(pg, dbUrl, count, "supabase db push");
     return ms;
   } finally {
     await proxy?.close();
   }
 }
 
-async function setting(pg: PostgresServer, count: number, delay: number): Promise<Timing> {
+async function setting(pg: PostgresServer, count: number, delay: number): Promise<Timings> {
   const work = mkdtempSync(join(tmpdir(), "supamigrate-bench-"));
+  const times: Timings = { supamigrate: [], supamigrateDefaultV8: [], psql: [], supabase: [] };
   try {
     const dir = join(work, "scripts");
     const names = writeMigrations(dir, count);
-    const supamigrate = await runSupamigrate(pg, dir, count, delay);
-    const psql = await runPsql(pg, dir, names, delay);
-    const supabase = await runSupabase(pg, work, count, delay);
-    return { supamigrate, psql, supabase };
+    for (let round = 0; round < runs; round++) {
+      times.supamigrate.push(await runSupamigrate(pg, dir, count, delay));
+      times.psql.push(await runPsql(pg, dir, names, delay));
+      times.supabase.push(await runSupabase(pg, work, count, delay));
+      times.supamigrateDefaultV8.push(await runSupamigrate(pg, dir, count, delay, []));
+    }
+    return times;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const x = (ratio: number) => `${ratio.toFixed(2)}×`;
+/** A tool's median time, with every round's time when there are several. */
+const time = (values: readonly number[]) => values.length > 1 ? `${s(median(values))} (${values.map((v) => (v / 1000).toFixed(2)).join(", ")})` : s(values[0]);
+/** The ratio of medians, with every round's own ratio when there are several. */
+const ratio = (top: readonly number[], bottom: readonly number[]) => {
+  const rounds = top.map((t, i) => t / bottom[i]);
+  return rounds.length > 1 ? `${x(median(top) / median(bottom))} (rounds ${rounds.map((r) => r.toFixed(2)).join(", ")})` : x(rounds[0]);
+};
 
 await exec(process.execPath, [join(ROOT, "build.mjs")], { cwd: ROOT });
 const pg = await startPostgres();
 try {
-  console.log(`Local (loopback), ${filesLocal} files …`);
+  console.log(`Local (loopback), ${filesLocal} files, ${runs} round(s) …`);
   const local = await setting(pg, filesLocal, 0);
-  console.log(`CI far from the database (+${delayMs} ms each way), ${filesFar} files …`);
+  console.log(`CI far from the database (+${delayMs} ms each way), ${filesFar} files, ${runs} round(s) …`);
   const far = await setting(pg, filesFar, delayMs);
   console.log("");
-  console.log("| setting | files | (a) supamigrate | (b) psql, tx per file | (c) supabase db push | ratios |");
+  console.log("| setting | files | (a) supamigrate | (b) psql, tx per file | (c) supabase db push | ratios (of medians) |");
   console.log("|---|---|---|---|---|---|");
-  console.log(`| local | ${filesLocal} | ${s(local.supamigrate)} | ${s(local.psql)} | ${s(local.supabase)} | (a)/(b) = ${x(local.supamigrate / local.psql)} (target ≤ 1.1×); (c)/(a) = ${x(local.supabase / local.supamigrate)} |`);
-  console.log(`| far (+${delayMs} ms each way) | ${filesFar} | ${s(far.supamigrate)} | ${s(far.psql)} | ${s(far.supabase)} | (c)/(a) = ${x(far.supabase / far.supamigrate)} (target ≥ 8×); (b)/(a) = ${x(far.psql / far.supamigrate)} (target ≥ 15×) |`);
+  console.log(`| local | ${filesLocal} | ${time(local.supamigrate)} | ${time(local.psql)} | ${time(local.supabase)} | ` +
+    `(a)/(b) = ${ratio(local.supamigrate, local.psql)} (target ≤ 1.1×); (c)/(a) = ${ratio(local.supabase, local.supamigrate)} |`);
+  console.log(`| far (+${delayMs} ms each way) | ${filesFar} | ${time(far.supamigrate)} | ${time(far.psql)} | ${time(far.supabase)} | ` +
+    `(c)/(a) = ${ratio(far.supabase, far.supamigrate)} (target ≥ 8×); (b)/(a) = ${ratio(far.psql, far.supamigrate)} (target ≥ 15×) |`);
+  console.log("");
+  console.log("(a′) supamigrate with the function's Deno on V8's default flags. serve runs it with WebAssembly at Liftoff only; a");
+  console.log("function deployed to Supabase runs with the Edge Runtime's flags, and a fresh worker there compiles the parser with TurboFan:");
+  console.log(`local ${time(local.supamigrateDefaultV8)}, (a′)/(b) = ${ratio(local.supamigrateDefaultV8, local.psql)}`);
+  console.log(`far ${time(far.supamigrateDefaultV8)}, (c)/(a′) = ${ratio(far.supabase, far.supamigrateDefaultV8)}, ` +
+    `(b)/(a′) = ${ratio(far.psql, far.supamigrateDefaultV8)}`);
 } finally {
   await pg.stop();
 }
