@@ -18,11 +18,15 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs `supamigrate <args>` in `cwd` with only the given SUPAMIGRATE_/GITHUB_ variables set. */
-export function runCli(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<CliResult> {
+/**
+ * Runs `supamigrate <args>` in `cwd` with only the given SUPAMIGRATE_/GITHUB_ variables set: from source,
+ * or with `bundle` the published entry point (bin/supamigrate.js → dist/, built by `npm run build`).
+ */
+export function runCli(args: string[], options: { cwd: string; env?: Record<string, string>; bundle?: boolean }): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...options.env };
+  const entry = options.bundle ? [join(ROOT, "bin/supamigrate.js")] : ["--import", TSX, join(ROOT, "cli/main.ts")];
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ["--import", TSX, join(ROOT, "cli/main.ts"), ...args], { cwd: options.cwd, env });
+    const child = spawn(process.execPath, [...entry, ...args], { cwd: options.cwd, env });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
