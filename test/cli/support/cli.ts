@@ -72,3 +72,11 @@ export const SMALL_SET: Record<string, string> = {
   "rollback/002_create_members.sql": "drop table if exists public.members;\n",
   "rollback/003_create_team_sizes.sql": "drop view if exists public.team_sizes;\n",
 };
+
+/** `apply`'s text output for SMALL_SET on an empty database (timings as `lines` writes them). */
+export const SMALL_SET_APPLIED: readonly string[] = [
+  "✓ 001_create_teams.sql  <t>",
+  "✓ 002_create_members.sql  <t>",
+  "✓ 003_create_team_sizes.sql  <t>",
+  "Applied 3, skipped 0 (already applied), failed 0 — <t>",
+];
