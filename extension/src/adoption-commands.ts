@@ -84,19 +84,28 @@ const baseline: Factory = (ctx) => async (arg?: unknown) => {
   ctx.output.show(true);
   ctx.log(`baseline comparison of ${project.dir}/ with ${ctx.target(project)}:`);
   for (const line of reportLines(dry.files)) ctx.log(`  ${line}`);
-  const toRecord = dry.files.filter((f) => f.status !== "tracked").length;
+  const tracked = dry.files.filter((f) => f.status === "tracked").length;
+  const toRecord = dry.files.length - tracked;
+  if (toRecord === 0) {
+    void vscode.window.showInformationMessage(`Supamigrate: nothing to baseline; all ${tracked} file(s) in ${project.dir}/ are already tracked.`);
+    return { recorded: [], report: dry };
+  }
   const mismatched = dry.mismatched.length;
   const go = mismatched ? "Record Anyway (force)" : `Record ${toRecord} Files`;
   const answer = await vscode.window.showWarningMessage(
     mismatched
       ? `${mismatched} file(s) declare objects the database does not have (see the Supamigrate output). Record all ${toRecord} files as applied anyway?`
+      : tracked
+      ? `${tracked} file(s) are already tracked. Record the other ${toRecord} as applied without running them?`
       : `Record ${toRecord} file(s) as applied without running them?`,
     { modal: true, detail: "Only for files that were already run by hand (e.g. in the SQL Editor). Nothing is executed." },
     go,
   );
   if (answer !== go) return { recorded: [], report: dry };
   try {
-    const done = await client.baseline({ ...request, force: mismatched > 0 });
+    // The function refuses a baseline into a tracking table that has rows, or over mismatches, unless
+    // forced; forced, it records only the files not tracked yet. The question above said which.
+    const done = await client.baseline({ ...request, force: mismatched > 0 || tracked > 0 });
     ctx.log(`baselined: ${done.recorded.join(", ") || "nothing"}`);
     await ctx.refreshStatus(project, false);
     void vscode.window.showInformationMessage(`Supamigrate: baselined ${done.recorded.length} file(s).`);

@@ -18,6 +18,16 @@ async function viewStates(a: Api): Promise<Record<string, string>> {
   return states;
 }
 
+/** The view's state of `name` once it is there (the view follows file changes through a watcher). */
+async function viewState(a: Api, name: string, timeoutMs = 10_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const state = (await viewStates(a))[name];
+    if (state !== undefined || Date.now() > until) return state;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Runs `fn` while modal warnings are answered with their first button; returns what was asked. */
 async function confirming<T>(fn: () => Thenable<T>): Promise<{ result: T; asked: string[] }> {
   const asked: string[] = [];
@@ -149,5 +159,51 @@ suite("deploy: token, apply, drift, failure, rollback (real function + PostgreSQ
     const status = await vscode.commands.executeCommand<{ summary: string }>("supamigrate.showStatus");
     assert.strictEqual(status.summary, "3 applied, 0 pending, 0 drifted");
     assert.strictEqual(a.statusBar.item.text, "$(database) up to date");
+  });
+
+  test("New Migration writes the next number and its rollback from the template, opens both, and lints clean", async () => {
+    const created = await vscode.commands.executeCommand<{ created: string[]; notes: string[] }>(
+      "supamigrate.newMigration", scriptUri("001_create_profiles.sql"), "add_tags");
+    const file = scriptUri("004_add_tags.sql");
+    const rollback = scriptUri("rollback/004_add_tags.sql");
+    try {
+      assert.deepStrictEqual(created, { created: [file.fsPath, rollback.fsPath], notes: [] });
+      assert.strictEqual(fs.readFileSync(file.fsPath, "utf8").split("\n")[0], "-- 004_add_tags.sql");
+      assert.strictEqual(vscode.window.activeTextEditor?.document.uri.fsPath, file.fsPath);
+      const open = vscode.window.visibleTextEditors.filter((e) => e.document.uri.scheme === "file").map((e) => e.document.uri.fsPath).sort();
+      assert.deepStrictEqual(open, [file.fsPath, rollback.fsPath].sort());
+      // The template follows the guidelines: nothing to warn about, as the CLI's `new` test checks for lint.
+      assert.deepStrictEqual((await waitForDiagnostics(file, (d) => d.length === 0)).map(brief), []);
+      assert.strictEqual(await viewState(a, "004_add_tags.sql"), "pending: pending");
+      // A second New Migration with that name takes the next number; it never overwrites.
+      const again = await vscode.commands.executeCommand<{ created: string[] }>("supamigrate.newMigration", file, "add_tags");
+      assert.deepStrictEqual(again.created, [scriptUri("005_add_tags.sql").fsPath, scriptUri("rollback/005_add_tags.sql").fsPath]);
+    } finally {
+      await removeMigrations("004_add_tags.sql", "rollback/004_add_tags.sql", "005_add_tags.sql", "rollback/005_add_tags.sql");
+    }
+  });
+
+  test("Baseline into a tracked database asks, records only the file run by hand, then has nothing to do", async () => {
+    // As if pasted into the SQL Editor: the table exists, supamigrate knows nothing of it.
+    await sql.unsafe("create table public.tags (id bigint primary key)");
+    fs.writeFileSync(scriptUri("004_create_tags.sql").fsPath, "create table if not exists public.tags (id bigint primary key);\n");
+    try {
+      const { result, asked } = await confirming(() =>
+        vscode.commands.executeCommand<{ recorded: string[] }>("supamigrate.baseline", scriptUri("004_create_tags.sql")));
+      assert.strictEqual(asked.length, 1);
+      assert.match(asked[0], /^3 file\(s\) are already tracked\. Record the other 1 as applied without running them\?/);
+      assert.deepStrictEqual(result.recorded, ["004_create_tags.sql"], JSON.stringify(result));
+      const rows = await sql.unsafe("select name, baselined, source from supamigrate.migrations where name = '004_create_tags.sql'");
+      assert.deepStrictEqual(rows.map((r) => ({ ...r })), [{ name: "004_create_tags.sql", baselined: true, source: "baseline" }]);
+      assert.match(await viewState(a, "004_create_tags.sql"), /^applied: applied /);
+      // Everything tracked now: nothing to ask, nothing recorded.
+      const again = await confirming(() => vscode.commands.executeCommand<{ recorded: string[] }>("supamigrate.baseline"));
+      assert.deepStrictEqual([again.asked, again.result.recorded], [[], []]);
+    } finally {
+      // Leave the database as the suites after this one expect it: three applied files, no drift.
+      await sql.unsafe("delete from supamigrate.migrations where name = '004_create_tags.sql'");
+      await sql.unsafe("drop table if exists public.tags");
+      await removeMigrations("004_create_tags.sql");
+    }
   });
 });
