@@ -40,8 +40,8 @@ export interface FunctionProcessOptions {
  * Deno runs the function with WebAssembly kept at baseline (Liftoff) code. By default the first apply's
  * parse makes V8 recompile the SQL parser's two largest functions with TurboFan in background threads:
  * ~0.5 s of CPU, taken from Postgres on a small machine, that an apply's parsing (~0.3 ms a file) never
- * earns back. Measured (100 generated files, one apply): the function used 0.27–0.31 s of CPU instead of
- * 0.88–0.93 s; 300 files, 0.51–0.55 s instead of 1.40–1.48 s. Deno ignores flags set from code once V8
+ * earns back. Measured (100 generated files, one apply): the function used 0.27–0.33 s of CPU instead of
+ * 0.87–0.95 s; 300 files, 0.51–0.55 s instead of 1.40–1.48 s. Deno ignores flags set from code once V8
  * runs, so this needs the command line: a function deployed to Supabase runs with the Edge Runtime's own
  * flags and pays that compile once per fresh worker.
  */
