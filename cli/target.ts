@@ -100,8 +100,7 @@ function checkedUrl(text: string, flag: string, example: string): string {
 async function openDatabase(dbUrl: string): Promise<Target> {
   const description = redact(dbUrl);
   const [{ default: postgres }, { createEngine }] = await Promise.all([import("postgres"), import("../shared/engine/index.ts")]);
-  // fetch_types: false, as in the function (db.ts): the engine sends and reads no arrays.
-  const sql = postgres(dbUrl, { max: 2, onnotice: () => {}, connect_timeout: 10, fetch_types: false, connection: { application_name: "supamigrate-cli" } });
+  const sql = postgres(dbUrl, { max: 2, onnotice: () => {}, connect_timeout: 10, connection: { application_name: "supamigrate-cli" } });
   const engine = createEngine(sql, { defaultActor: "supamigrate-cli" });
   return { client: createEngineClient(engine, description), description, close: () => engine.close() };
 }

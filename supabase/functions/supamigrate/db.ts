@@ -20,10 +20,6 @@ export function engineFor(config: FunctionConfig): MigrationEngine {
     idle_timeout: 30,
     connect_timeout: 10,
     onnotice: () => {},
-    // postgres.js otherwise reads every array type from pg_type on each new connection before its first
-    // query, for arrays the engine never sends or reads: a new connection's first query took 7–9 ms
-    // without it instead of 13–14 ms.
-    fetch_types: false,
     connection: { application_name: "supamigrate" },
   });
   current = { key, engine: createEngine(sql, { ...config.engine, defaultActor: "supamigrate-function" }) };
