@@ -3,14 +3,20 @@
  * route needs which, and how a verified identity is written into `applied_by`.
  */
 
-/** `read` = `GET status`, `POST plan`; `write` = `POST apply`, `POST rollback` (write implies read). */
+/**
+ * `read` = `GET status`, `POST plan`; `write` = `POST apply`, `POST rollback` and the adoption routes that
+ * write the tracking table, `POST baseline`, `repair` and `import-history` (write implies read).
+ */
 export type Scope = "read" | "write";
 
 export const SCOPES: readonly Scope[] = ["read", "write"];
 
-/** The scope a route needs (dry runs included: they run the SQL, then roll it back). */
-export function scopeFor(route: "status" | "plan" | "apply" | "rollback"): Scope {
-  return route === "apply" || route === "rollback" ? "write" : "read";
+/** Every route but `health`, which answers anyone. */
+export type ProtectedRoute = "status" | "plan" | "apply" | "rollback" | "baseline" | "repair" | "import-history";
+
+/** The scope a route needs (dry runs included: they run the SQL, or compare, then roll back). */
+export function scopeFor(route: ProtectedRoute): Scope {
+  return route === "status" || route === "plan" ? "read" : "write";
 }
 
 /** The scopes a token holds, with write implying read. */

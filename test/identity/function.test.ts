@@ -165,12 +165,19 @@ test("the legacy HS256 secret path: an admin token signed with SUPAMIGRATE_JWT_S
   await expectError(await post(fn.base, "apply", { migrations: [...applied, file()] }, developer), 403, "forbidden");
 });
 
-test("a read-scoped machine token: 200 on status and plan, 403 on apply and rollback", async () => {
+test("a read-scoped machine token: 200 on status and plan, 403 on apply, rollback and the adoption routes", async () => {
   assert.equal((await get("status", DASH)).status, 200);
   assert.equal((await post(fn.base, "plan", { migrations: applied }, DASH)).status, 200);
   const message = await expectError(await post(fn.base, "apply", { migrations: [...applied, file()] }, DASH), 403, "forbidden");
   assert.equal(message, 'this token ("dashboard") has the read scope; apply needs write: use a token with the write scope (SUPAMIGRATE_TOKENS) or SUPAMIGRATE_TOKEN');
   await expectError(await post(fn.base, "rollback", { steps: 1, dryRun: true }, DASH), 403, "forbidden");
+  // They write the tracking table, so they need write too, and the refusal names the route called.
+  const baseline = await expectError(await post(fn.base, "baseline", { migrations: applied, dryRun: true }, DASH), 403, "forbidden");
+  assert.equal(baseline, 'this token ("dashboard") has the read scope; baseline needs write: use a token with the write scope (SUPAMIGRATE_TOKENS) or SUPAMIGRATE_TOKEN');
+  const repair = await expectError(await post(fn.base, "repair", { name: applied[0].name, forget: true, reason: "test" }, DASH), 403, "forbidden");
+  assert.match(repair, /; repair needs write: /);
+  const history = await expectError(await post(fn.base, "import-history", { migrations: applied, dryRun: true }, DASH), 403, "forbidden");
+  assert.match(history, /; import-history needs write: /);
 });
 
 test("rotation: both tokens named ci work; applied_by names the token, never its value", async () => {

@@ -3,6 +3,7 @@
  * they may call this route. Runs before the body is read and before any database connection exists.
  */
 import { tokensMatch } from "../../../../shared/protocol/auth.ts";
+import type { ProtectedRoute } from "../../../../shared/protocol/identity.ts";
 import type { IdentityConfig } from "../identity/config.ts";
 import { authenticate, forbiddenReason, type Identity } from "../identity/identity.ts";
 import { looksLikeJwt } from "../identity/jwt.ts";
@@ -29,7 +30,7 @@ export async function refuseTokenInUrl(url: URL, tokens: readonly string[]): Pro
 export type Admission = { readonly ok: true; readonly identity: Identity } | { readonly ok: false; readonly response: Response };
 
 /** 401 `unauthorized` (who are you?), 403 `forbidden` (not allowed to do this), 503 `auth-unavailable` (JWKS unreachable). */
-export async function admit(request: Request, config: IdentityConfig, route: "status" | "plan" | "apply" | "rollback"): Promise<Admission> {
+export async function admit(request: Request, config: IdentityConfig, route: ProtectedRoute): Promise<Admission> {
   const who = await authenticate(request.headers.get("authorization"), config);
   if (!who.ok) {
     return { ok: false, response: errorResponse(who.status, who.code, who.message, who.status === 401 ? { headers: UNAUTHORIZED_HEADERS } : {}) };

@@ -53,9 +53,7 @@ export function createHandler(deps: HandlerDeps): (request: Request) => Promise<
       const configured = readConfig(deps.env);
       if (!configured.ok) return finish(errorResponse(500, "not-configured", configured.message));
       // Who is calling (machine token or verified Supabase user) and may they call this route.
-      // The adoption routes write the tracking table: they need what apply needs (write scope / admin).
-      const scopeRoute = match.route === "baseline" || match.route === "repair" || match.route === "import-history" ? "apply" : match.route;
-      const admitted = await admit(request, configured.config.identity, scopeRoute);
+      const admitted = await admit(request, configured.config.identity, match.route);
       if (!admitted.ok) return finish(admitted.response);
 
       const response = await route(match.route, request, configured.config, admitted.identity);

@@ -4,7 +4,7 @@
  * any database connection exists.
  */
 import { bearerToken, matchingTokens } from "../../../../shared/protocol/auth.ts";
-import { actorText, type Scope, scopeFor } from "../../../../shared/protocol/identity.ts";
+import { actorText, type ProtectedRoute, type Scope, scopeFor } from "../../../../shared/protocol/identity.ts";
 import type { ApplyMeta } from "../../../../shared/protocol/types.ts";
 import type { IdentityConfig } from "./config.ts";
 import { looksLikeJwt, verifyUserToken } from "./jwt.ts";
@@ -53,7 +53,7 @@ function unauthorized(message: string): Authenticated {
 }
 
 /** Null when `identity` may call `route`, else the 403 message. */
-export function forbiddenReason(identity: Identity, route: "status" | "plan" | "apply" | "rollback"): string | null {
+export function forbiddenReason(identity: Identity, route: ProtectedRoute): string | null {
   const needed = scopeFor(route);
   if (identity.kind === "token") {
     if (identity.scopes.includes(needed)) return null;
