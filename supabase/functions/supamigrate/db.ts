@@ -20,6 +20,8 @@ export function engineFor(config: FunctionConfig): MigrationEngine {
     idle_timeout: 30,
     connect_timeout: 10,
     onnotice: () => {},
+    // fetch_types stays on: without the type fetch, postgres.js 3.4.9 never answers a reserve() (the
+    // migration lock's connection) that has to open a new connection.
     connection: { application_name: "supamigrate" },
   });
   current = { key, engine: createEngine(sql, { ...config.engine, defaultActor: "supamigrate-function" }) };
