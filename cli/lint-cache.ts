@@ -24,10 +24,9 @@ const SCHEMA = 1;
 /** A finding as the CLI's formats print it (its fixes are for the editor, not kept). */
 export type CachedFinding = Omit<Finding, "fixes">;
 
-/** A folder's lint result as cached. */
+/** A folder's lint result as cached (what the folder ignores is in the key; the CLI reads it from the listing). */
 export interface CachedLint {
   readonly files: number;
-  readonly ignored: readonly string[];
   readonly findings: readonly CachedFinding[];
 }
 
@@ -69,11 +68,10 @@ export function readEntry(dir: string, key: string): CachedLint | null {
   try {
     const entry = JSON.parse(readFileSync(entryPath(dir), "utf8")) as Record<string, unknown>;
     if (entry.key !== key) return null;
-    const { files, ignored, findings } = entry;
+    const { files, findings } = entry;
     if (typeof files !== "number" || !Number.isInteger(files) || files < 0) return null;
-    if (!Array.isArray(ignored) || !ignored.every((name) => typeof name === "string")) return null;
     if (!Array.isArray(findings) || !findings.every(isFinding)) return null;
-    return { files, ignored, findings };
+    return { files, findings };
   } catch {
     return null;
   }
@@ -85,7 +83,7 @@ export function writeEntry(dir: string, key: string, result: CachedLint): string
     mkdirSync(CACHE_DIR, { recursive: true });
     const ignore = join(CACHE_DIR, ".gitignore");
     if (!existsSync(ignore)) writeAtomically(ignore, "# Automatically created by supamigrate.\n*\n");
-    writeAtomically(entryPath(dir), JSON.stringify({ key, files: result.files, ignored: result.ignored, findings: result.findings }));
+    writeAtomically(entryPath(dir), JSON.stringify({ key, files: result.files, findings: result.findings }));
     return null;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
@@ -93,9 +91,9 @@ export function writeEntry(dir: string, key: string, result: CachedLint): string
 }
 
 /** The part of a result the CLI prints. */
-export function toCached(result: { readonly files: number; readonly findings: readonly Finding[] }, ignored: readonly string[]): CachedLint {
+export function toCached(result: { readonly files: number; readonly findings: readonly Finding[] }): CachedLint {
   const findings = result.findings.map(({ fixes: _fixes, ...printed }): CachedFinding => printed);
-  return { files: result.files, ignored: [...ignored], findings };
+  return { files: result.files, findings };
 }
 
 function writeAtomically(path: string, text: string): void {

@@ -78,8 +78,8 @@ export async function lint(files: readonly string[], flags: LintFlags, env: Node
   const misses = folders.filter((folder) => !folder.cached);
   if (misses.length) {
     const { lintProject } = await import("../../shared/lint/engine.ts");
-    for (const { dir, listing, ignored } of misses) {
-      results.set(dir, toCached(await lintProject({ dir, listing, deployed, severities: config.rules }), ignored));
+    for (const { dir, listing } of misses) {
+      results.set(dir, toCached(await lintProject({ dir, listing, deployed, severities: config.rules })));
     }
   }
 
