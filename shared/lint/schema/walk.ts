@@ -204,8 +204,10 @@ const ALL_KINDS: readonly ObjectKind[] = ["table", "type", "function", "policy",
 function drop(model: SchemaModel, body: Json, position: number): void {
   const kind = DROP_KINDS[body.removeType];
   if (!kind || !Array.isArray(body.objects)) return;
+  // sql-names.ts's kind, for reading the names: every removeType above has one.
+  const nameKind = dropKind(body)!;
   for (const object of body.objects) {
-    const { name, table } = droppedName(dropKind(body)!, object);
+    const { name, table } = droppedName(nameKind, object);
     if (kind === "schema" || kind === "extension") {
       model.drop(kind, name.name, position);
       if (kind === "schema") for (const k of ALL_KINDS) model.drop(k, `${name.name}.`, position, true);
