@@ -52,7 +52,6 @@ export async function apply(client: FunctionClient, options: ApplyOptions): Prom
   return result.failed ? 1 : 0;
 }
 
-
 export function register(program: Command): void {
   withTargetOptions(program.command("apply"))
     .description("apply pending migrations through the function, each in its own transaction")

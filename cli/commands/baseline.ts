@@ -71,7 +71,6 @@ export async function baseline(client: FunctionClient, options: BaselineOptions)
   return 0;
 }
 
-
 export function register(program: Command): void {
   withTargetOptions(program.command("baseline"))
     .description("adopt an existing database: record the files already run by hand as applied, without running them")

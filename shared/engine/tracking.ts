@@ -97,7 +97,6 @@ export function sqlLiteral(value: string | number | boolean | null): string {
   return `E'${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
 }
 
-/** The tracking row's INSERT with its values inlined (see sqlLiteral), to be sent in the same query as COMMIT. */
 /** The tracking row's INSERT with its values inlined (see sqlLiteral) and the recorded duration. */
 export function insertTrackingRowSql(row: NewTrackingRow): string {
   const values = [row.name, row.checksum, row.appliedBy].map(sqlLiteral);

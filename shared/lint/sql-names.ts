@@ -342,4 +342,3 @@ function scanKeyword(word: string): boolean {
   if ("error" in tokens || tokens.length !== 1) return true;
   return tokens[0].keywordKind > 1;
 }
-
