@@ -1,22 +1,11 @@
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tempTree } from "../test/support/temp-tree.ts";
 import { buildId, fingerprint } from "./build-id.ts";
 
-const temps: string[] = [];
-after(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), "supamigrate-build-id-"));
-  temps.push(root);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+const tree = (files: Record<string, string>) => tempTree(files, "supamigrate-build-id-");
 
 test("bundle: the entry's text and the chunk names (content hashes) make the id", () => {
   const root = tree({ "dist/cli.mjs": "import './chunks/lint-AAAA.mjs';", "dist/chunks/lint-AAAA.mjs": "x", "dist/chunks/chunk-BBBB.mjs": "y" });

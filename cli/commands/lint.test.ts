@@ -1,30 +1,19 @@
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { tempTree } from "../../test/support/temp-tree.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const MAIN = join(ROOT, "cli/main.ts");
 const TSX = pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href;
-const temps: string[] = [];
-after(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 const TABLE = "create table if not exists public.a (id uuid primary key);\nalter table public.a enable row level security;\n";
 const BROKEN_REF = "alter table public.ghost enable row level security;\n";
 
 /** A temp project: `files` relative to its root (e.g. `scripts/001_a.sql`), contents as text or bytes. */
-function project(files: Record<string, string | Uint8Array>): string {
-  const root = mkdtempSync(join(tmpdir(), "supamigrate-lint-"));
-  temps.push(root);
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-  return root;
-}
+const project = (files: Record<string, string | Uint8Array>) => tempTree(files, "supamigrate-lint-");
 
 function cli(cwd: string, ...args: string[]) {
   const env = { ...process.env, SUPAMIGRATE_URL: "", SUPAMIGRATE_TOKEN: "" };

@@ -1,37 +1,26 @@
 // The lint result cache (.supamigrate-cache/): hits print exactly what a fresh lint prints, every input
 // of the result invalidates it, --no-cache neither reads nor writes it, and a broken cache is ignored.
 // The CLI runs from source (tsx), in throwaway projects.
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tempTree, writeTreeFile } from "../support/temp-tree.ts";
 import { ROOT } from "./support/cli.ts";
 
 const TSX = import.meta.resolve("tsx");
-const temps: string[] = [];
-after(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 const TABLE = "create table if not exists public.a (id uuid primary key);\nalter table public.a enable row level security;\n";
 const BROKEN_REF = "alter table public.ghost enable row level security;\n";
 const DROP = "drop table public.a;\n";
 
 /** A temp project: `files` relative to its root, contents as text or bytes. */
-function project(files: Record<string, string | Uint8Array>): string {
-  const root = mkdtempSync(join(tmpdir(), "supamigrate-lint-cache-"));
-  temps.push(root);
-  for (const [path, content] of Object.entries(files)) write(root, path, content);
-  return root;
-}
-
-function write(root: string, path: string, content: string | Uint8Array): void {
-  mkdirSync(dirname(join(root, path)), { recursive: true });
-  writeFileSync(join(root, path), content);
-}
+const project = (files: Record<string, string | Uint8Array>) => tempTree(files, "supamigrate-lint-cache-");
+const write = writeTreeFile;
 
 interface Run {
   readonly code: number | null;
