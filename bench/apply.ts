@@ -8,7 +8,9 @@
  * (a′) repeats (a) with the function's Deno on V8's default flags (see FUNCTION_V8_FLAGS in cli/serve/deno.ts).
  * Each setting runs BENCH_RUNS (3) rounds of all four, interleaved; the table shows medians, with every
  * round's ratio next to them, since the machine's speed drifts between and even within runs.
- * Env: BENCH_FILES_LOCAL (500), BENCH_FILES_FAR (100), BENCH_DELAY_MS (10), BENCH_RUNS (3).
+ * All of it runs twice, with the server's data directory on disk and in memory (support/data-placements.ts).
+ * Env: BENCH_FILES_LOCAL (500), BENCH_FILES_FAR (100), BENCH_DELAY_MS (10), BENCH_RUNS (3),
+ * BENCH_DATA (disk,memory: either or both).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -18,6 +20,7 @@ import postgres from "postgres";
 import { startServe } from "../cli/serve/index.ts";
 import { type PostgresServer, startPostgres } from "../test/support/postgres.ts";
 import { startDelayProxy } from "./support/delay-proxy.ts";
+import { type DataPlacement, dataPlacements } from "./support/data-placements.ts";
 import { writeMigrations, writeSupabaseMigrations } from "./support/generate.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -167,13 +170,10 @@ const ratio = (top: readonly number[], bottom: readonly number[]) => {
   return rounds.length > 1 ? `${x(median(top) / median(bottom))} (rounds ${rounds.map((r) => r.toFixed(2)).join(", ")})` : x(rounds[0]);
 };
 
-await exec(process.execPath, [join(ROOT, "build.mjs")], { cwd: ROOT });
-const pg = await startPostgres();
-try {
-  console.log(`Local (loopback), ${filesLocal} files, ${runs} round(s) …`);
-  const local = await setting(pg, filesLocal, 0);
-  console.log(`CI far from the database (+${delayMs} ms each way), ${filesFar} files, ${runs} round(s) …`);
-  const far = await setting(pg, filesFar, delayMs);
+/** Prints one placement's results: the table, the far floor and (a′). */
+function report(placement: DataPlacement, local: Timings, far: Timings): void {
+  console.log("");
+  console.log(`### Database ${placement.label}: ${placement.description}`);
   console.log("");
   console.log("| setting | files | (a) supamigrate | (b) psql, tx per file | (c) supabase db push | ratios (of medians) |");
   console.log("|---|---|---|---|---|---|");
@@ -187,13 +187,31 @@ try {
   const floor = perFile * filesFar;
   console.log("");
   console.log(`Far floor: ${filesFar} files at psql's local pace in this run (${perFile.toFixed(1)} ms a file) take ${s(floor)}; ` +
-    `a tool that only ran them would be (c)/floor = ${x(median(far.supabase) / floor)}, (b)/floor = ${x(median(far.psql) / floor)}.`);
+    `a tool that only ran them would be (c)/floor = ${x(median(far.supabase) / floor)}, (b)/floor = ${x(median(far.psql) / floor)}. ` +
+    `supamigrate's far run is the floor + ${s(median(far.supamigrate) - floor)}.`);
   console.log("");
   console.log("(a′) supamigrate with the function's Deno on V8's default flags. serve runs it with WebAssembly at Liftoff only; a");
   console.log("function deployed to Supabase runs with the Edge Runtime's flags, and a fresh worker there compiles the parser with TurboFan:");
   console.log(`local ${time(local.supamigrateDefaultV8)}, (a′)/(b) = ${ratio(local.supamigrateDefaultV8, local.psql)}`);
   console.log(`far ${time(far.supamigrateDefaultV8)}, (c)/(a′) = ${ratio(far.supabase, far.supamigrateDefaultV8)}, ` +
     `(b)/(a′) = ${ratio(far.psql, far.supamigrateDefaultV8)}`);
-} finally {
-  await pg.stop();
 }
+
+await exec(process.execPath, [join(ROOT, "build.mjs")], { cwd: ROOT });
+const { placements, skipped } = dataPlacements((process.env.BENCH_DATA ?? "disk,memory").split(","), ROOT);
+for (const reason of skipped) console.log(`skipped ${reason}`);
+const results: { placement: DataPlacement; local: Timings; far: Timings }[] = [];
+for (const placement of placements) {
+  const pg = await startPostgres({ parentDir: placement.parentDir });
+  try {
+    console.log(`Database ${placement.label} (${placement.description}):`);
+    console.log(`  local (loopback), ${filesLocal} files, ${runs} round(s) …`);
+    const local = await setting(pg, filesLocal, 0);
+    console.log(`  CI far from the database (+${delayMs} ms each way), ${filesFar} files, ${runs} round(s) …`);
+    const far = await setting(pg, filesFar, delayMs);
+    results.push({ placement, local, far });
+  } finally {
+    await pg.stop();
+  }
+}
+for (const { placement, local, far } of results) report(placement, local, far);

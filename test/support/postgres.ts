@@ -55,8 +55,13 @@ function run(command: string, args: string[]): void {
 
 let counter = 0;
 
-export async function startPostgres(): Promise<PostgresServer> {
-  const root = mkdtempSync(join(tmpdir(), "supamigrate-pg-"));
+export interface StartPostgresOptions {
+  /** Where the server's temp dir (data directory, socket, log) goes; the OS temp dir by default. */
+  readonly parentDir?: string;
+}
+
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
+  const root = mkdtempSync(join(options.parentDir ?? tmpdir(), "supamigrate-pg-"));
   chmodSync(root, 0o777);
   const dataDir = join(root, "data");
   const logFile = join(root, "server.log");
