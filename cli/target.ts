@@ -15,6 +15,8 @@ export interface TargetFlags {
   readonly projectUrl?: string;
   /** The project's publishable / anon key (public; sent as `apikey`). */
   readonly anonKey?: string;
+  /** The Supabase region to run the function in (`x-region`): the database's. */
+  readonly region?: string;
 }
 
 export interface Target {
@@ -28,10 +30,15 @@ export async function openTarget(flags: TargetFlags, env: NodeJS.ProcessEnv = pr
   if (flags.url && flags.dbUrl) throw new UsageError("give either --url (the function) or --db-url (a database), not both.");
   const given = [flags.url && "--url", flags.dbUrl && "--db-url", flags.projectUrl && "--project-url"].filter(Boolean);
   if (given.length > 1) throw new UsageError(`give one of --url (the function), --project-url (the project, through supabase-js) or --db-url (a database), not ${given.join(" and ")}.`);
-  if (flags.dbUrl) return await openDatabase(flags.dbUrl);
+  if (flags.dbUrl) {
+    // Only the flag is refused: a CI job may set SUPAMIGRATE_REGION for all its steps.
+    if (flags.region) throw new UsageError("--region places the function near the database; with --db-url no function runs: drop --region.");
+    return await openDatabase(flags.dbUrl);
+  }
+  const region = checkedRegion(flags.region ?? env.SUPAMIGRATE_REGION);
   if (flags.anonKey && !flags.projectUrl && !env.SUPABASE_URL) throw new UsageError("--anon-key goes with --project-url https://<project-ref>.supabase.co.");
   if (flags.projectUrl || (!flags.url && !env.SUPAMIGRATE_URL && env.SUPABASE_URL)) {
-    return await openProject(flags.projectUrl ?? env.SUPABASE_URL!, flags.anonKey ?? env.SUPABASE_ANON_KEY, env);
+    return await openProject(flags.projectUrl ?? env.SUPABASE_URL!, flags.anonKey ?? env.SUPABASE_ANON_KEY, region, env);
   }
   const url = flags.url ?? env.SUPAMIGRATE_URL;
   if (!url) {
@@ -41,7 +48,7 @@ export async function openTarget(flags: TargetFlags, env: NodeJS.ProcessEnv = pr
     );
   }
   const base = functionBaseUrl(url);
-  const client = createClient({ url: base, token: env.SUPAMIGRATE_TOKEN || null, fetch: nodeFetch });
+  const client = createClient({ url: base, token: env.SUPAMIGRATE_TOKEN || null, fetch: nodeFetch, region });
   return { client, description: base, close: async () => {} };
 }
 
@@ -69,7 +76,7 @@ export function functionBaseUrl(text: string): string {
 }
 
 /** The function through supabase-js: `functions.invoke` builds `<project>/functions/v1/supamigrate` and the apikey header. */
-async function openProject(projectUrlText: string, anonKey: string | undefined, env: NodeJS.ProcessEnv): Promise<Target> {
+async function openProject(projectUrlText: string, anonKey: string | undefined, region: string | null, env: NodeJS.ProcessEnv): Promise<Target> {
   const projectUrl = checkedUrl(projectUrlText, "--project-url", "https://<project-ref>.supabase.co");
   if (!anonKey) {
     throw new UsageError("--project-url needs the project's publishable (anon) key: pass --anon-key <key> or set SUPABASE_ANON_KEY (Dashboard → Project Settings → API Keys).");
@@ -79,6 +86,7 @@ async function openProject(projectUrlText: string, anonKey: string | undefined, 
     supabase: await supabase.createSupabase(projectUrl, anonKey),
     projectUrl,
     token: env.SUPAMIGRATE_TOKEN || null,
+    region,
   });
   return { client, description: supabase.functionsUrl(projectUrl), close: async () => {} };
 }
@@ -95,6 +103,18 @@ function checkedUrl(text: string, flag: string, example: string): string {
     throw new UsageError(`${flag} must not carry a query string, fragment or user info (not repeated here, in case it holds a secret): give ${example}.`);
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+/** A Supabase region name (`eu-central-1`), or null when none is given. */
+function checkedRegion(text: string | undefined): string | null {
+  if (!text) return null;
+  if (!/^[a-z]{2}-[a-z]+-[0-9]{1,2}$/.test(text)) {
+    throw new UsageError(
+      "--region (or SUPAMIGRATE_REGION) takes a Supabase region like eu-central-1 or us-east-1 (the value is not repeated " +
+        "here, in case it is a secret put in the wrong place): give the region your project's database runs in.",
+    );
+  }
+  return text;
 }
 
 async function openDatabase(dbUrl: string): Promise<Target> {
@@ -116,12 +136,13 @@ export function redact(dbUrl: string): string {
   }
 }
 
-/** Adds `--url`, `--project-url`, `--anon-key` and `--db-url` to a command. */
+/** Adds `--url`, `--project-url`, `--anon-key`, `--region` and `--db-url` to a command. */
 export function withTargetOptions<T extends { option(flags: string, description: string): T }>(command: T): T {
   return command
     .option("--url <url>", "the function's base URL, …/functions/v1/supamigrate (default: $SUPAMIGRATE_URL; token from $SUPAMIGRATE_TOKEN)")
     .option("--project-url <url>", "the Supabase project URL, https://<ref>.supabase.co: call the function through supabase-js (default: $SUPABASE_URL when $SUPAMIGRATE_URL is unset)")
     .option("--anon-key <key>", "the project's publishable (anon) key, with --project-url (default: $SUPABASE_ANON_KEY)")
+    .option("--region <region>", "run the function in this Supabase region, your database's, e.g. eu-central-1 (sent as x-region; default: $SUPAMIGRATE_REGION)")
     .option("--db-url <url>", "run the engine here, directly against this database, instead of through the function");
 }
 

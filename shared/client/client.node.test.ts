@@ -58,6 +58,26 @@ test("apply posts the batch with the bearer token and reads events split across 
   assert.deepEqual(done, { event: "done", applied: ["001_a.sql"], failed: null, stoppedBy: null });
 });
 
+test("a region goes out as x-region on every call, streaming or not; without one there is no such header", async (t) => {
+  const seen: Array<string | undefined> = [];
+  const { url, server } = await serve((req, res) => {
+    seen.push(req.headers["x-region"] as string | undefined);
+    if (req.url?.endsWith("/status")) {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ applied: [], lock: null }));
+      return;
+    }
+    ndjson(res);
+    res.end('{"event":"done","applied":[],"failed":null,"stoppedBy":null}\n');
+  });
+  t.after(() => close(server));
+  const pinned = createClient({ url, token: TOKEN, region: "eu-central-1" });
+  await pinned.status();
+  await pinned.apply(request);
+  await createClient({ url, token: TOKEN }).status();
+  assert.deepEqual(seen, ["eu-central-1", "eu-central-1", undefined]);
+});
+
 test("a stream that ends without done is a clear error", async (t) => {
   const { url, server } = await serve((_req, res) => {
     ndjson(res);

@@ -103,7 +103,7 @@ export function functionsUrl(projectUrl: string, functionName = "supamigrate"): 
   return new URL(`functions/v1/${functionName}`, projectUrl.endsWith("/") ? projectUrl : `${projectUrl}/`).href;
 }
 
-export interface SupabaseFunctionClientOptions extends Pick<ClientOptions, "timeoutMs" | "retry"> {
+export interface SupabaseFunctionClientOptions extends Pick<ClientOptions, "timeoutMs" | "retry" | "region"> {
   /** Made by `createSupabase` (its fetch is what hands the raw response over). */
   readonly supabase: SupabaseClient;
   readonly projectUrl: string;
@@ -152,6 +152,7 @@ export function createSupabaseFunctionClient(options: SupabaseFunctionClientOpti
     fetch: invokeFetch,
     timeoutMs: options.timeoutMs,
     retry: options.retry,
+    region: options.region,
     credentials: options.token ? "token" : options.session ? "session" : "token",
   });
 }
