@@ -4,7 +4,7 @@
  * default `$SUPABASE_URL` + `$SUPABASE_ANON_KEY`; docs/identity.md) or the same engine run here
  * against a database (`--db-url`).
  */
-import { createClient, createEngineClient, type FunctionClient } from "../shared/client/index.ts";
+import { createClient, createEngineClient, type FunctionClient, isRegionName } from "../shared/client/index.ts";
 import { nodeFetch } from "./node-fetch.ts";
 import { reportError, UsageError } from "./output/errors.ts";
 
@@ -108,7 +108,7 @@ function checkedUrl(text: string, flag: string, example: string): string {
 /** A Supabase region name (`eu-central-1`), or null when none is given. */
 function checkedRegion(text: string | undefined): string | null {
   if (!text) return null;
-  if (!/^[a-z]{2}-[a-z]+-[0-9]{1,2}$/.test(text)) {
+  if (!isRegionName(text)) {
     throw new UsageError(
       "--region (or SUPAMIGRATE_REGION) takes a Supabase region like eu-central-1 or us-east-1 (the value is not repeated " +
         "here, in case it is a secret put in the wrong place): give the region your project's database runs in.",

@@ -30,6 +30,14 @@ export class Config {
     return this.section.get<string>("anonKey", "").trim() || null;
   }
 
+  /**
+   * The Supabase region to run the function in (`x-region`), or null when unset. A value that is not a
+   * region name is returned as is: the client refuses it with a message (the settings UI flags it too).
+   */
+  get functionRegion(): string | null {
+    return this.section.get<string>("functionRegion", "").trim() || null;
+  }
+
   /** The migrations folder relative to the workspace folder, with forward slashes and no trailing slash. */
   get migrationsDir(): string {
     const dir = this.section.get<string>("migrationsDir", "scripts").trim().replace(/\\/g, "/").replace(/^\.\/|\/+$/g, "");

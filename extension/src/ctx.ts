@@ -3,7 +3,7 @@
  * folder), the diagnostics publisher, the output channel, the token and the lint scheduling.
  */
 import * as vscode from "vscode";
-import { createClient, type FunctionClient } from "../../shared/client/index.ts";
+import { createClient, type FunctionClient, isRegionName } from "../../shared/client/index.ts";
 import { createSupabaseFunctionClient, functionsUrl } from "../../shared/client/supabase.ts";
 import { Auth } from "./auth.ts";
 import { DiagnosticsPublisher } from "./diagnostics.ts";
@@ -156,12 +156,15 @@ export class Ctx implements vscode.Disposable {
    * stored token); otherwise the plain supamigrate.functionUrl path with the stored token.
    */
   async client(project: MigrationProject): Promise<FunctionClient> {
-    const { projectUrl, anonKey } = project.config;
+    const { projectUrl, anonKey, functionRegion: region } = project.config;
+    if (region !== null && !isRegionName(region)) {
+      throw new UserError("supamigrate.functionRegion must be a Supabase region like eu-central-1 (your database's), or empty.");
+    }
     if (projectUrl && anonKey) {
       const supabase = await this.auth.client(projectUrl, anonKey);
-      if (await this.auth.current(projectUrl, anonKey)) return createSupabaseFunctionClient({ supabase, projectUrl, session: true });
+      if (await this.auth.current(projectUrl, anonKey)) return createSupabaseFunctionClient({ supabase, projectUrl, session: true, region });
       const token = await this.token();
-      if (token) return createSupabaseFunctionClient({ supabase, projectUrl, token });
+      if (token) return createSupabaseFunctionClient({ supabase, projectUrl, token, region });
       throw new UserError("Not signed in: run “Supamigrate: Sign In” (or “Supamigrate: Set Token” for a machine token).");
     }
     if (projectUrl && !project.config.functionUrl) throw new UserError("Set supamigrate.anonKey (the project's publishable key) to go with supamigrate.projectUrl.");
@@ -169,7 +172,7 @@ export class Ctx implements vscode.Disposable {
     if (!url) throw new UserError("Set supamigrate.functionUrl to the function's base URL (…/functions/v1/supamigrate) first.");
     const token = await this.token();
     if (!token) throw new UserError("No token yet: run “Supamigrate: Set Token” first.");
-    return createClient({ url, token });
+    return createClient({ url, token, region });
   }
 
   /** Reads the function's status into the project (quietly when `quiet`), then re-lints with it. */

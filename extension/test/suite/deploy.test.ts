@@ -206,4 +206,39 @@ suite("deploy: token, apply, drift, failure, rollback (real function + PostgreSQ
       await removeMigrations("004_create_tags.sql");
     }
   });
+
+  test("with supamigrate.functionRegion set, calls ask Supabase for that region (x-region); a malformed one is refused", async () => {
+    // A stand-in for Supabase's gateway, which is what reads the header (the function itself ignores it).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const http = require("http") as typeof import("http");
+    const regions: Array<string | undefined> = [];
+    const gateway = http.createServer((req, res) => {
+      regions.push(req.headers["x-region"] as string | undefined);
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ applied: [], lock: null }));
+    });
+    await new Promise<void>((resolve) => gateway.listen(0, "127.0.0.1", resolve));
+    const port = (gateway.address() as import("net").AddressInfo).port;
+    const config = () => vscode.workspace.getConfiguration("supamigrate");
+    const functionUrl = config().inspect<string>("functionUrl")?.workspaceValue;
+    try {
+      // The region first: changing functionUrl re-reads the status at once, and that call must carry it.
+      await config().update("functionRegion", "eu-central-1", vscode.ConfigurationTarget.Workspace);
+      await config().update("functionUrl", `http://127.0.0.1:${port}/functions/v1/supamigrate`, vscode.ConfigurationTarget.Workspace);
+      const status = await vscode.commands.executeCommand<{ summary: string }>("supamigrate.showStatus");
+      assert.match(status.summary, /^0 applied, /);
+      assert.ok(regions.length >= 1, "the stand-in was called");
+      assert.deepStrictEqual(new Set(regions), new Set(["eu-central-1"]));
+
+      await config().update("functionRegion", "somewhere", vscode.ConfigurationTarget.Workspace);
+      const sent = regions.length;
+      const refused = await vscode.commands.executeCommand("supamigrate.showStatus");
+      assert.deepStrictEqual(refused, { error: "supamigrate.functionRegion must be a Supabase region like eu-central-1 (your database's), or empty." });
+      assert.strictEqual(regions.length, sent, "nothing was sent");
+    } finally {
+      await config().update("functionUrl", functionUrl, vscode.ConfigurationTarget.Workspace);
+      await config().update("functionRegion", undefined, vscode.ConfigurationTarget.Workspace);
+      gateway.close();
+    }
+  });
 });
