@@ -46,6 +46,10 @@ export function createEngine(sql: postgres.Sql, engineOptions?: EngineOptions): 
     baseline: (request) => (ensureOpen(), baseline(sql, request, options)),
     repair: (request) => (ensureOpen(), repair(sql, request, options)),
     importHistory: (request) => (ensureOpen(), importHistory(sql, request, options)),
+    warm() {
+      // Reserving opens a connection when the pool has none idle; released at once, it waits in the pool.
+      if (!closed) sql.reserve().then((connection) => connection.release(), () => {});
+    },
     async close() {
       if (closed) return;
       closed = true;
