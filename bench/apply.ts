@@ -19,7 +19,7 @@ import { join, resolve } from "node:path";
 import postgres from "postgres";
 import { startServe } from "../cli/serve/index.ts";
 import { type PostgresServer, startPostgres } from "../test/support/postgres.ts";
-import { startDelayProxy } from "./support/delay-proxy.ts";
+import { startDelayProxy } from "../test/support/delay-proxy.ts";
 import { type DataPlacement, dataPlacements } from "./support/data-placements.ts";
 import { writeMigrations, writeSupabaseMigrations } from "./support/generate.ts";
 

@@ -121,7 +121,11 @@ async function openDatabase(dbUrl: string): Promise<Target> {
   const description = redact(dbUrl);
   const [{ default: postgres }, { createEngine }] = await Promise.all([import("postgres"), import("../shared/engine/index.ts")]);
   const sql = postgres(dbUrl, { max: 2, onnotice: () => {}, connect_timeout: 10, connection: { application_name: "supamigrate-cli" } });
-  const engine = createEngine(sql, { defaultActor: "supamigrate-cli" });
+  const engine = createEngine(sql, {
+    defaultActor: "supamigrate-cli",
+    farFromDatabaseAdvice: "With --db-url the files go from here to the database one by one: apply through the function " +
+      "(--url), which runs next to it, sends them in one request (docs/deploy.md).",
+  });
   return { client: createEngineClient(engine, description), description, close: () => engine.close() };
 }
 

@@ -12,6 +12,7 @@ import { poolerRejection } from "./pooler.ts";
 import { preparedRun, type RunUnit } from "./runner.ts";
 import { insertTrackingRowSql, logEventIfTracked, logEventSql, readTrackingRows, RECORDED_DURATION_SQL } from "./tracking.ts";
 import { takeLock } from "./take-lock.ts";
+import { farFromDatabase, farFromDatabaseWarning } from "./distance.ts";
 import type { Prepared } from "./types.ts";
 
 type Sql = postgres.Sql;
@@ -44,7 +45,10 @@ export async function prepareApply(sql: Sql, request: ApplyRequest, options: Res
       await lock.release();
       return rejection;
     }
-    return { ok: true, run: applyRun(lock, checked, request, options, actor, dryRun, startedAt) };
+    // Measured on the connection that runs the files, and only when there are files to run.
+    const distanceMs = checked.files.length > 0 ? await farFromDatabase(lock.conn) : null;
+    const far = distanceMs === null ? [] : [farFromDatabaseWarning(distanceMs, checked.files.length, options.farFromDatabaseAdvice)];
+    return { ok: true, run: applyRun(lock, checked, request, options, actor, dryRun, startedAt, far) };
   } catch (error) {
     await lock.release();
     throw error;
@@ -56,7 +60,10 @@ async function refuse(sql: Sql, result: CheckResult & { ok: false }, actor: stri
   return result;
 }
 
-function applyRun(lock: HeldLock, checked: CheckResult & { ok: true }, request: ApplyRequest, options: ResolvedOptions, actor: string | null, dryRun: boolean, startedAt: number) {
+function applyRun(
+  lock: HeldLock, checked: CheckResult & { ok: true }, request: ApplyRequest, options: ResolvedOptions, actor: string | null, dryRun: boolean,
+  startedAt: number, farWarnings: readonly ApplyEvent[],
+) {
   const gitSha = request.meta?.gitSha ?? null;
   const ciRun = request.meta?.ciRun ?? null;
   const units: RunUnit[] = checked.files.map(({ pending, file, rollbackSql }) => ({
@@ -79,13 +86,14 @@ function applyRun(lock: HeldLock, checked: CheckResult & { ok: true }, request: 
       },
     },
   }));
-  const warnings: ApplyEvent[] = [...checked.evaluation.outOfOrderBefore].map(([name, newest]) => ({
+  const outOfOrder: ApplyEvent[] = [...checked.evaluation.outOfOrderBefore].map(([name, newest]) => ({
     event: "warning",
     code: "out-of-order",
     name,
     message: `${name} sorts before ${newest}, which is already applied (a late duplicate number from parallel work?). ` +
       `It runs now, after it: check that it does not depend on running before ${newest}.`,
   }));
+  const warnings = [...farWarnings, ...outOfOrder];
   return preparedRun({
     verb: "apply",
     lock,

@@ -9,6 +9,7 @@ export interface ResolvedOptions {
   readonly defaultActor: string | null;
   readonly pooler: "transaction" | "session" | "direct" | null;
   readonly endConnectionOnClose: boolean;
+  readonly farFromDatabaseAdvice: string | null;
 }
 
 export const DEFAULT_TIME_BUDGET_MS = 120_000;
@@ -24,6 +25,7 @@ export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
     defaultActor: options.defaultActor ?? null,
     pooler: options.pooler ?? null,
     endConnectionOnClose: options.endConnectionOnClose ?? true,
+    farFromDatabaseAdvice: options.farFromDatabaseAdvice ?? null,
   };
 }
 

@@ -59,6 +59,11 @@ export interface EngineOptions {
    * apply and rollback are refused (503 `transaction-pooler`); status and plan still work.
    */
   readonly pooler?: "transaction" | "session" | "direct";
+  /**
+   * What an apply's `far-from-database` warning advises (default: "Run supamigrate next to the
+   * database."): the function names the region options, the CLI's --db-url mode the function.
+   */
+  readonly farFromDatabaseAdvice?: string;
   /** Whether `close()` ends the postgres.js instance given to `createEngine` (default true). */
   readonly endConnectionOnClose?: boolean;
 }

@@ -10,6 +10,10 @@ import type { FunctionConfig } from "./http/config.ts";
 
 let current: { key: string; engine: MigrationEngine } | null = null;
 
+/** What the `far-from-database` warning tells a caller of the function (docs/deploy.md). */
+const FAR_FROM_DATABASE_ADVICE = "Supabase runs a function in the region nearest its caller unless told otherwise: " +
+  "pass the database's region (supamigrate --region <region> or SUPAMIGRATE_REGION; in VS Code, supamigrate.functionRegion).";
+
 export function engineFor(config: FunctionConfig): MigrationEngine {
   const key = `${config.dbUrl}\u0000${config.poolSize}\u0000${JSON.stringify(config.engine)}`;
   if (current?.key === key) return current.engine;
@@ -24,7 +28,7 @@ export function engineFor(config: FunctionConfig): MigrationEngine {
     // migration lock's connection) that has to open a new connection.
     connection: { application_name: "supamigrate" },
   });
-  current = { key, engine: createEngine(sql, { ...config.engine, defaultActor: "supamigrate-function" }) };
+  current = { key, engine: createEngine(sql, { ...config.engine, defaultActor: "supamigrate-function", farFromDatabaseAdvice: FAR_FROM_DATABASE_ADVICE }) };
   // The settings changed (a secret was updated in a warm isolate): retire the old pool.
   previous?.engine.close().catch(() => {});
   return current.engine;

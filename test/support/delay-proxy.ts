@@ -1,5 +1,6 @@
 /**
- * A TCP proxy that adds a fixed delay in each direction: "CI far from the database" on one machine.
+ * A TCP proxy that adds a fixed delay in each direction: "far away" on one machine (the apply benchmark,
+ * and tests of what the engine says when it runs far from its database).
  * Chunks keep their order (every chunk waits the same time, and timers of equal delay fire in order).
  */
 import { createServer, type Socket, connect } from "node:net";
