@@ -43,6 +43,26 @@ export async function saveEditors(project: MigrationProject, names: readonly str
   }
 }
 
+/**
+ * The run's warnings (out-of-order, far-from-database…), each shown once when the run is over: the
+ * output channel logs every event, but a warning there is easy to miss. The time-budget stop is the
+ * client's business (it resumes by itself), and a batch of one call per file sees the same warning
+ * (far-from-database) once per call, so warnings are kept by code and file.
+ */
+function runWarnings() {
+  const seen = new Map<string, string>();
+  return {
+    onEvent(e: ApplyEvent): void {
+      if (e.event !== "warning" || e.code === "time-budget") return;
+      const key = `${e.code}\u0000${e.name ?? ""}`;
+      if (!seen.has(key)) seen.set(key, e.message);
+    },
+    show(): void {
+      for (const message of seen.values()) void vscode.window.showWarningMessage(`Supamigrate: ${message}`);
+    },
+  };
+}
+
 /** Applies `names` (in order) one call each, under a cancellable progress notification. */
 export async function applyBatch(ctx: Ctx, project: MigrationProject, names: readonly string[]): Promise<BatchResult> {
   const client = await ctx.client(project);
@@ -51,6 +71,7 @@ export async function applyBatch(ctx: Ctx, project: MigrationProject, names: rea
   let failed = null as MigrationFailure | null;
   let notStarted: string[] = [];
   let error = undefined as string | undefined;
+  const warnings = runWarnings();
   ctx.output.show(true);
   ctx.log(`apply ${names.length} migration(s) to ${ctx.target(project)}: ${names.join(", ")}`);
   await vscode.window.withProgress(
@@ -64,7 +85,10 @@ export async function applyBatch(ctx: Ctx, project: MigrationProject, names: rea
         }
         progress.report({ message: `applying ${name} (${i + 1}/${names.length}) — Cancel stops before the next file`, increment: i === 0 ? 0 : 100 / names.length });
         try {
-          const done = await applyAll(client, { migrations: payloads(project), to: name, meta: applyMeta() }, (e) => logEvent(ctx, e));
+          const done = await applyAll(client, { migrations: payloads(project), to: name, meta: applyMeta() }, (e) => {
+            logEvent(ctx, e);
+            warnings.onEvent(e);
+          });
           logDone(ctx, done);
           applied.push(...done.applied);
           if (done.failed) {
@@ -89,6 +113,7 @@ export async function applyBatch(ctx: Ctx, project: MigrationProject, names: rea
   } else {
     void vscode.window.showInformationMessage(`Supamigrate: applied ${applied.length} migration(s).`);
   }
+  warnings.show();
   return { applied, failed, notStarted, ...(error ? { error } : {}) };
 }
 
@@ -97,11 +122,13 @@ export async function dryRunAll(ctx: Ctx, project: MigrationProject): Promise<Do
   const client = await ctx.client(project);
   ctx.output.show(true);
   ctx.log(`dry run against ${ctx.target(project)}`);
+  const warnings = runWarnings();
   const done = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: "Supamigrate: dry run" },
     (progress) =>
       client.apply({ migrations: payloads(project), dryRun: true, meta: applyMeta() }, (e) => {
         logEvent(ctx, e);
+        warnings.onEvent(e);
         if (e.event === "migration-start") progress.report({ message: e.name });
       }),
   );
@@ -110,6 +137,7 @@ export async function dryRunAll(ctx: Ctx, project: MigrationProject): Promise<Do
     ? `dry run: ${done.failed.name} would fail at line ${done.failed.line}: ${done.failed.message}`
     : `dry run: ${done.applied.length} migration(s) would apply cleanly; nothing was changed.`;
   void (done.failed ? vscode.window.showErrorMessage(`Supamigrate ${summary}`) : vscode.window.showInformationMessage(`Supamigrate ${summary}`));
+  warnings.show();
   return done;
 }
 
