@@ -27,6 +27,9 @@ function targetUri(arg: unknown): vscode.Uri | undefined {
 }
 
 async function pendingNames(ctx: Ctx, project: MigrationProject): Promise<string[]> {
+  // The folder as it is on disk now: the watcher that keeps the project current lags behind, and a
+  // file deleted a moment ago must not be applied from memory.
+  await project.load();
   await ctx.refreshStatus(project, false);
   const states = await migrationStates(project);
   const drifted = states.filter((s) => s.kind === "drifted").map((s) => s.name);
@@ -77,6 +80,7 @@ const applyPending: Factory = (ctx) => async (arg?: unknown) => {
 const dryRun: Factory = (ctx) => async (arg?: unknown) => {
   requireTrust();
   const project = await ctx.pickProject(targetUri(arg));
+  await project.load(); // as for pendingNames: what is on disk now
   return await dryRunAll(ctx, project);
 };
 

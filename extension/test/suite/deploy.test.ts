@@ -207,6 +207,15 @@ suite("deploy: token, apply, drift, failure, rollback (real function + PostgreSQ
     }
   });
 
+  test("a file deleted from disk just before Apply Pending is not applied from memory", async () => {
+    fs.writeFileSync(scriptUri("005_create_gone.sql").fsPath, "create table if not exists public.gone (id bigint primary key);\n");
+    assert.strictEqual(await viewState(a, "005_create_gone.sql"), "pending: pending");
+    fs.unlinkSync(scriptUri("005_create_gone.sql").fsPath);
+    const result = await vscode.commands.executeCommand<{ applied: string[] }>("supamigrate.applyPending");
+    assert.deepStrictEqual(result.applied ?? [], [], JSON.stringify(result));
+    assert.strictEqual((await sql.unsafe("select name from supamigrate.migrations where name = '005_create_gone.sql'")).length, 0);
+  });
+
   test("a run's warnings are shown once it is over: a late 002 after 003 is applied, with out-of-order", async () => {
     fs.writeFileSync(scriptUri("002_create_labels.sql").fsPath, "create table if not exists public.labels (id bigint primary key);\n");
     // The project follows the folder through a watcher: wait until it has the new file and has dropped
