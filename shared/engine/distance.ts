@@ -9,7 +9,7 @@ import type postgres from "postgres";
 import type { ApplyEvent } from "../protocol/types.ts";
 
 /** A round trip at least this long is not the same region (within a region it is ~1 ms). */
-export const FAR_FROM_DATABASE_MS = 15;
+const FAR_FROM_DATABASE_MS = 15;
 
 async function roundTripMs(conn: postgres.Sql): Promise<number> {
   const started = performance.now();
