@@ -32,6 +32,26 @@ export async function createProgress(options: ProgressOptions): Promise<Progress
   const pathOf = (name: string) => `${options.dir.replace(/\/+$/, "")}/${options.kind === "rollback" ? "rollback/" : ""}${name}`;
   if (options.format === "json") return jsonProgress(write);
   const colors = colorsFor(options.stream);
-  if (options.format === "text" && options.stream.isTTY) return await ttyProgress(options.stream, colors, pathOf);
-  return lineProgress(write, colors, pathOf, options.format === "github");
+  if (options.format === "text" && options.stream.isTTY) return onceEachWarning(await ttyProgress(options.stream, colors, pathOf));
+  return onceEachWarning(lineProgress(write, colors, pathOf, options.format === "github"));
+}
+
+/**
+ * For people (text, github): a warning that a resumed call repeats (the same code for the same file,
+ * e.g. far-from-database once per call) is shown once. json passes every event on.
+ */
+function onceEachWarning(progress: Progress): Progress {
+  const shown = new Set<string>();
+  return {
+    event(event) {
+      if (event.event === "warning") {
+        const key = `${event.code}\u0000${event.name ?? ""}`;
+        if (shown.has(key)) return;
+        shown.add(key);
+      }
+      progress.event(event);
+    },
+    resumed: (round) => progress.resumed(round),
+    finish: (summary) => progress.finish(summary),
+  };
 }

@@ -91,6 +91,20 @@ test("dry run and resumed runs say so in the summary", async () => {
   ]);
 });
 
+test("a warning that a resumed call repeats (same code, same file) is shown once; json passes both on", async () => {
+  const far = (ms: number): ApplyEvent => ({ event: "warning", code: "far-from-database", message: `a round trip takes ${ms} ms` });
+  const late = (name: string): ApplyEvent => ({ event: "warning", code: "out-of-order", name, message: `${name} is late` });
+  const events = [far(90), late("002_b.sql"), far(95), late("002_b.sql"), late("002_c.sql")];
+  const text = capture();
+  const progress = await createProgress({ format: "text", kind: "apply", dir: "scripts", stream: text.stream });
+  for (const event of events) progress.event(event);
+  assert.deepEqual(text.lines(), ["! a round trip takes 90 ms", "! 002_b.sql: 002_b.sql is late", "! 002_c.sql: 002_c.sql is late"]);
+  const json = capture();
+  const raw = await createProgress({ format: "json", kind: "apply", dir: "scripts", stream: json.stream });
+  for (const event of events) raw.event(event);
+  assert.deepEqual(json.lines().map((line) => JSON.parse(line)), events);
+});
+
 test("rollback lines", async () => {
   const out = capture();
   const progress = await createProgress({ format: "text", kind: "rollback", dir: "scripts", stream: out.stream });
