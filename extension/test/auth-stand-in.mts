@@ -23,6 +23,8 @@ export interface RecordedRequest {
   readonly path: string;
   readonly apikey: string | null;
   readonly bearer: string | null;
+  /** The x-region header: where Supabase is asked to run the function. */
+  readonly region: string | null;
 }
 
 export interface AuthStandIn {
@@ -110,7 +112,8 @@ export async function startAuthStandIn(anonKey: string): Promise<AuthStandIn> {
         }
         return json(res, 404, {});
       }
-      recorded.push({ method: req.method ?? "", path: `${path}${url.search}`, apikey, bearer });
+      const region = typeof req.headers["x-region"] === "string" ? req.headers["x-region"] : null;
+      recorded.push({ method: req.method ?? "", path: `${path}${url.search}`, apikey, bearer, region });
       if (path === "/auth/v1/.well-known/jwks.json") return json(res, 200, { keys: [jwk] });
       if (apikey !== anonKey) return json(res, 401, { message: "No API key found in request" });
 

@@ -6,7 +6,7 @@ import * as assert from "assert";
 import * as vscode from "vscode";
 import { api, type Api, openMigration, removeMigrations, scriptUri, stub, testEnv } from "./helpers";
 
-interface Recorded { method: string; path: string; apikey: string | null; bearer: string | null }
+interface Recorded { method: string; path: string; apikey: string | null; bearer: string | null; region: string | null }
 interface StoredSession { access_token: string; refresh_token: string; user: { id: string; email: string } }
 
 const ADMIN_ID = "00000000-0000-4000-8000-0000000000a1";
@@ -103,6 +103,20 @@ suite("sign-in: Supabase users through supabase-js (stand-in Auth, real function
       assert.strictEqual(call.apikey, env!.anonKey, "supabase-js sends the apikey header");
       assert.strictEqual(call.bearer, session.access_token, "the call carries the user's access token");
       assert.notStrictEqual(call.bearer, env!.token);
+      assert.strictEqual(call.region, null, "no region asked for unless set");
+    }
+
+    // supamigrate.functionRegion goes through supabase-js's functions.invoke too.
+    const config = vscode.workspace.getConfiguration("supamigrate");
+    await config.update("functionRegion", "eu-central-1", vscode.ConfigurationTarget.Workspace);
+    try {
+      const mark = (await standIn<Recorded[]>("/__stand-in/requests")).length;
+      await vscode.commands.executeCommand("supamigrate.showStatus");
+      const pinned = (await standIn<Recorded[]>("/__stand-in/requests")).slice(mark).filter((r) => r.path.startsWith("/functions/"));
+      assert.ok(pinned.length >= 1);
+      assert.deepStrictEqual(new Set(pinned.map((r) => r.region)), new Set(["eu-central-1"]));
+    } finally {
+      await config.update("functionRegion", undefined, vscode.ConfigurationTarget.Workspace);
     }
   });
 
