@@ -34,30 +34,18 @@ export function createEngine(sql: postgres.Sql, engineOptions?: EngineOptions): 
     open.add(run);
     return { ok: true, run };
   };
-  /**
-   * The connection warm() is opening, which every call waits for: a call that queried meanwhile would
-   * make the pool open a second connection, and an extra idle connection is one more that a database
-   * restart can leave stale (its next query then gets the old server's FATAL).
-   */
-  let warming: Promise<void> | null = null;
-  const ready = async () => {
+  const ensureOpen = () => {
     if (closed) throw new Error("the engine is closed");
-    if (warming) await warming;
   };
 
   return {
-    status: async () => (await ready(), await status(sql)),
-    plan: async (request) => (await ready(), await plan(sql, request)),
-    prepareApply: async (request) => (await ready(), track(await prepareApply(sql, request, options))),
-    prepareRollback: async (request) => (await ready(), track(await prepareRollback(sql, request, options))),
-    baseline: async (request) => (await ready(), await baseline(sql, request, options)),
-    repair: async (request) => (await ready(), await repair(sql, request, options)),
-    importHistory: async (request) => (await ready(), await importHistory(sql, request, options)),
-    warm() {
-      // Reserving opens a connection when the pool has none idle; released at once, it waits in the pool.
-      if (closed || warming) return;
-      warming = sql.reserve().then((connection) => connection.release(), () => {}).finally(() => (warming = null));
-    },
+    status: () => (ensureOpen(), status(sql)),
+    plan: (request) => (ensureOpen(), plan(sql, request)),
+    prepareApply: async (request) => (ensureOpen(), track(await prepareApply(sql, request, options))),
+    prepareRollback: async (request) => (ensureOpen(), track(await prepareRollback(sql, request, options))),
+    baseline: (request) => (ensureOpen(), baseline(sql, request, options)),
+    repair: (request) => (ensureOpen(), repair(sql, request, options)),
+    importHistory: (request) => (ensureOpen(), importHistory(sql, request, options)),
     async close() {
       if (closed) return;
       closed = true;

@@ -80,12 +80,6 @@ export interface MigrationEngine {
   baseline?(request: BaselineRequest): Promise<AdoptionResult<BaselineResponse>>;
   repair?(request: RepairRequest): Promise<AdoptionResult<RepairResponse>>;
   importHistory?(request: ImportHistoryRequest): Promise<AdoptionResult<ImportHistoryResponse>>;
-  /**
-   * Opens a database connection now, for a call that will need one soon: the function calls it once a
-   * request is admitted, so the connection is made while the request's body is still arriving. Failures
-   * are left to that call to report. Optional, as for the adoption methods.
-   */
-  warm?(): void;
   /** Closes the engine's connections. */
   close(): Promise<void>;
 }

@@ -15,12 +15,10 @@ interface Fake {
   calls: string[];
   created: number;
   cancelled: number;
-  /** warm() calls: connecting ahead of a route that reads a body. */
-  warmed: number;
 }
 
 function fakeEngine(overrides: Partial<MigrationEngine> = {}, events: ApplyEvent[] = []): Fake {
-  const fake: Fake = { calls: [], created: 0, cancelled: 0, warmed: 0, engine: undefined as unknown as MigrationEngine };
+  const fake: Fake = { calls: [], created: 0, cancelled: 0, engine: undefined as unknown as MigrationEngine };
   const run = (): PreparedRun => ({
     pending: ["001_a.sql"],
     async run(emit) {
@@ -50,9 +48,6 @@ function fakeEngine(overrides: Partial<MigrationEngine> = {}, events: ApplyEvent
     async prepareRollback(request): Promise<Prepared> {
       fake.calls.push(`rollback steps=${request.steps ?? null} to=${request.to ?? null}`);
       return { ok: true, run: run() };
-    },
-    warm() {
-      fake.warmed++;
     },
     async close() {},
     ...overrides,
@@ -169,19 +164,17 @@ test("bodies: content type, size (declared and streamed), JSON, schema", async (
   assert.deepEqual(fake.calls, []);
 });
 
-test("status and plan answer the engine's JSON; plan, which has a body, connects ahead (warm) and status does not", async () => {
+test("status and plan answer the engine's JSON", async () => {
   const fake = fakeEngine();
   const fetch = handler(fake);
   const status = await fetch(new Request(`${BASE}/status`, { headers: auth }));
   assert.equal(status.status, 200);
   assert.deepEqual(await status.json(), { applied: [], lock: null });
-  assert.equal(fake.warmed, 0);
   const plan = await fetch(new Request(`${BASE}/plan`, { method: "POST", headers: json, body: body(applyBody) }));
   assert.equal(plan.status, 200);
   assert.deepEqual((await plan.json()).pending, ["001_a.sql"]);
   assert.deepEqual(fake.calls, ["status", "plan 1"]);
   assert.equal(fake.created, 2);
-  assert.equal(fake.warmed, 1);
 });
 
 test("engine rejections keep their status, code, message and details", async () => {

@@ -67,34 +67,31 @@ export function createHandler(deps: HandlerDeps): (request: Request) => Promise<
   async function route(name: Exclude<RouteName, "health">, request: Request, config: FunctionConfig, identity: Identity): Promise<Response> {
     if (name === "status") return jsonResponse(await deps.engine(config).status());
 
-    // Every other route reads the database once its body is in: connect while the body arrives (a
-    // CI runner's 100-file upload takes a few round trips, a first connection to Postgres a few ms).
-    const engine = deps.engine(config);
-    engine.warm?.();
     const body = await readJsonBody(request, config.maxBodyBytes);
     if (!body.ok) return body.response;
     if (name === "rollback") {
       const checked = validateRollbackRequest(body.json);
       if (!checked.ok) return errorResponse(400, checked.code, checked.message);
       // applied_by / the lock holder come from the verified identity, never from the client's meta.actor.
-      const prepared = await engine.prepareRollback({ ...checked.value, meta: withVerifiedActor(checked.value.meta, identity) });
+      const prepared = await deps.engine(config).prepareRollback({ ...checked.value, meta: withVerifiedActor(checked.value.meta, identity) });
       return prepared.ok ? stream(name, prepared.run) : rejected(prepared.rejection);
     }
     if (name === "baseline" || name === "repair" || name === "import-history") {
-      return await adoption(name, body.json, engine, identity);
+      return await adoption(name, body.json, config, identity);
     }
     const checked = validateApplyRequest(body.json);
     if (!checked.ok) return errorResponse(400, checked.code, checked.message);
     if (name === "plan") {
-      const planned = await engine.plan(checked.value);
+      const planned = await deps.engine(config).plan(checked.value);
       return planned.ok ? jsonResponse(planned.plan) : rejected(planned.rejection);
     }
-    const prepared = await engine.prepareApply({ ...checked.value, meta: withVerifiedActor(checked.value.meta, identity) });
+    const prepared = await deps.engine(config).prepareApply({ ...checked.value, meta: withVerifiedActor(checked.value.meta, identity) });
     return prepared.ok ? stream(name, prepared.run) : rejected(prepared.rejection);
   }
 
   /** baseline / repair / import-history: JSON in, JSON out (nothing runs from files); the actor is the verified identity. */
-  async function adoption(name: "baseline" | "repair" | "import-history", json: unknown, engine: MigrationEngine, identity: Identity): Promise<Response> {
+  async function adoption(name: "baseline" | "repair" | "import-history", json: unknown, config: FunctionConfig, identity: Identity): Promise<Response> {
+    const engine = deps.engine(config);
     const answer = async <T>(call: (() => Promise<{ ok: true; result: T } | { ok: false; rejection: Rejection }>) | null) => {
       if (call === null) return errorResponse(501, "not-implemented", `this engine does not support ${name}; upgrade supamigrate`);
       const result = await call();
