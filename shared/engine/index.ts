@@ -5,6 +5,7 @@
 import type postgres from "postgres";
 import { prepareApply } from "./apply.ts";
 import { baseline } from "./baseline.ts";
+import { endsSession } from "./errors.ts";
 import { importHistory } from "./import-history.ts";
 import { repair } from "./repair.ts";
 import { resolveOptions } from "./options.ts";
@@ -39,10 +40,10 @@ export function createEngine(sql: postgres.Sql, engineOptions?: EngineOptions): 
   };
 
   return {
-    status: () => (ensureOpen(), status(sql)),
-    plan: (request) => (ensureOpen(), plan(sql, request)),
-    prepareApply: async (request) => (ensureOpen(), track(await prepareApply(sql, request, options))),
-    prepareRollback: async (request) => (ensureOpen(), track(await prepareRollback(sql, request, options))),
+    status: () => (ensureOpen(), againIfSessionEnded(() => status(sql))),
+    plan: (request) => (ensureOpen(), againIfSessionEnded(() => plan(sql, request))),
+    prepareApply: async (request) => (ensureOpen(), track(await againIfSessionEnded(() => prepareApply(sql, request, options)))),
+    prepareRollback: async (request) => (ensureOpen(), track(await againIfSessionEnded(() => prepareRollback(sql, request, options)))),
     baseline: (request) => (ensureOpen(), baseline(sql, request, options)),
     repair: (request) => (ensureOpen(), repair(sql, request, options)),
     importHistory: (request) => (ensureOpen(), importHistory(sql, request, options)),
@@ -53,4 +54,21 @@ export function createEngine(sql: postgres.Sql, engineOptions?: EngineOptions): 
       if (options.endConnectionOnClose) await sql.end({ timeout: 5 });
     },
   };
+}
+
+/**
+ * Runs a call that writes nothing before its run starts (status, plan, the prepare of apply and
+ * rollback: reads, the idempotent tracking schema, the lock) once more when a session ended under it.
+ * postgres.js 3.4.9 keeps the FATAL of a session that ended mid-query (killed with
+ * pg_terminate_backend, or a server restart) on its connection object, and hands it to the next query
+ * that reconnects that object; the failed call clears it, so the second one runs on a fresh session.
+ * A database that is really down fails the second call at once as well.
+ */
+async function againIfSessionEnded<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!endsSession(error)) throw error;
+    return await call();
+  }
 }
