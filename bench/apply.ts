@@ -81,9 +81,6 @@ async function quiesce(pg: PostgresServer): Promise<void> {
   }
 }
 
-/** A URL with the port swapped (for going through the proxy). */
-const viaPort = (url: string, port: number) => { const u = new URL(url); u.port = String(port); return u.toString(); };
-
 async function runSupamigrate(pg: PostgresServer, dir: string, count: number, delay: number, v8Flags?: readonly string[]): Promise<number> {
   const dbUrl = await pg.createDatabase();
   const serve = await startServe({ dbUrl, v8Flags });
@@ -92,7 +89,7 @@ async function runSupamigrate(pg: PostgresServer, dir: string, count: number, de
   const origin = new URL(serve.url);
   const proxy = delay > 0 ? await startDelayProxy({ host: origin.hostname, port: Number(origin.port) }, delay) : null;
   try {
-    const url = proxy ? viaPort(serve.url, proxy.port) : serve.url;
+    const url = proxy ? proxy.via(serve.url) : serve.url;
     await quiesce(pg);
     const ms = await exec(process.execPath, [join(ROOT, "bin/supamigrate.js"), "apply", "--url", url, "--dir", dir], {
       env: { SUPAMIGRATE_TOKEN: serve.token, NO_COLOR: "1" },
@@ -112,7 +109,7 @@ async function runPsql(pg: PostgresServer, dir: string, names: string[], delay: 
     const script = join(dir, "..", "all.psql");
     writeFileSync(script, names.map((name) => `begin;\n\\i ${join(dir, name)}\ncommit;\n`).join(""));
     await quiesce(pg);
-    const ms = await exec(PSQL, [proxy ? viaPort(dbUrl, proxy.port) : dbUrl, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", script]);
+    const ms = await exec(PSQL, [proxy ? proxy.via(dbUrl) : dbUrl, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", script]);
     await assertApplied(pg, dbUrl, names.length, "psql");
     return ms;
   } finally {
@@ -127,7 +124,7 @@ async function runSupabase(pg: PostgresServer, work: string, count: number, dela
     const project = join(work, "supabase-project");
     writeSupabaseMigrations(join(project, "supabase", "migrations"), count);
     writeFileSync(join(project, "supabase", "config.toml"), 'project_id = "bench"\n');
-    const target = `${proxy ? viaPort(dbUrl, proxy.port) : dbUrl}?sslmode=disable`;
+    const target = `${proxy ? proxy.via(dbUrl) : dbUrl}?sslmode=disable`;
     await quiesce(pg);
     const ms = await exec(join(ROOT, "node_modules", ".bin", "supabase"), ["db", "push", "--db-url", target, "--yes"], { cwd: project });
     await assertApplied(pg, dbUrl, count, "supabase db push");

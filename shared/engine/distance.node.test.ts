@@ -21,14 +21,9 @@ const migrations = [
   { name: "001_create_notes.sql", sql: "create table if not exists public.notes (id bigint primary key);\n", rollback: null },
   { name: "002_create_tags.sql", sql: "create table if not exists public.tags (id bigint primary key);\n", rollback: null },
 ];
-const viaProxy = (url: string) => {
-  const u = new URL(url);
-  u.port = String(proxy.port);
-  return u.toString();
-};
 
 test("far from the database: a far-from-database warning right after start, with the round trip, the cost and the advice", async () => {
-  const db = session(viaProxy(await server.createDatabase()), { farFromDatabaseAdvice: "Get closer." });
+  const db = session(proxy.via(await server.createDatabase()), { farFromDatabaseAdvice: "Get closer." });
   try {
     const { events, done } = await apply(db.engine, { migrations });
     assert.deepEqual(done.applied, ["001_create_notes.sql", "002_create_tags.sql"]);

@@ -13,9 +13,7 @@ let fn: RunningFunction;
 before(async () => {
   pg = await startPostgres();
   proxy = await startDelayProxy({ host: "127.0.0.1", port: pg.port }, 10);
-  const url = new URL(await pg.createDatabase());
-  url.port = String(proxy.port);
-  fn = await startBundledFunction({ SUPABASE_DB_URL: url.toString(), SUPAMIGRATE_TOKEN: TOKEN });
+  fn = await startBundledFunction({ SUPABASE_DB_URL: proxy.via(await pg.createDatabase()), SUPAMIGRATE_TOKEN: TOKEN });
 });
 
 after(async () => {

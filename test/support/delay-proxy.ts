@@ -7,6 +7,8 @@ import { createServer, type Socket, connect } from "node:net";
 
 export interface DelayProxy {
   readonly port: number;
+  /** `url` (of the proxied target) with the proxy's port: the same thing, reached through the proxy. */
+  via(url: string): string;
   close(): Promise<void>;
 }
 
@@ -29,8 +31,14 @@ export async function startDelayProxy(target: { host: string; port: number }, de
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
   return {
-    port: typeof address === "object" && address ? address.port : 0,
+    port,
+    via(url) {
+      const through = new URL(url);
+      through.port = String(port);
+      return through.toString();
+    },
     close: () => new Promise<void>((resolve) => {
       for (const socket of sockets) socket.destroy();
       server.close(() => resolve());
