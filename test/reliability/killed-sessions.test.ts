@@ -6,50 +6,38 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import { type PostgresServer, startPostgres } from "../support/postgres.ts";
-import { events, post, type RunningFunction, startBundledFunction, TOKEN } from "../function/support.ts";
+import { authHeaders, type BundleCopy, copyBundle, expectDone, type Fn, postJson, slowFile, terminateSleepingSession, TOKEN } from "./support.ts";
 
 let pg: PostgresServer;
-let fn: RunningFunction;
-let admin: postgres.Sql;
+let bundle: BundleCopy;
+let fn: Fn;
+let sql: postgres.Sql;
 
 before(async () => {
   pg = await startPostgres();
   const dbUrl = await pg.createDatabase();
-  admin = postgres(dbUrl, { max: 1, onnotice: () => {} });
-  fn = await startBundledFunction({ SUPABASE_DB_URL: dbUrl, SUPAMIGRATE_TOKEN: TOKEN });
+  sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
+  bundle = copyBundle();
+  fn = await bundle.start({ SUPABASE_DB_URL: dbUrl, SUPAMIGRATE_TOKEN: TOKEN });
 });
 
 after(async () => {
-  await admin?.end();
-  await fn?.stop();
+  await bundle?.cleanup();
+  await sql?.end({ timeout: 5 });
   await pg?.stop();
 });
 
-const file = (n: number, sleep = 0) => ({
-  name: `${String(n).padStart(3, "0")}_create_t${n}.sql`,
-  sql: `select pg_sleep(${sleep});\ncreate table if not exists public.t${n} (id bigint primary key);\n`,
-  rollback: null,
-});
-
 test("after four of its sessions are killed mid-apply, the function's next calls work", { timeout: 60_000 }, async () => {
-  for (const n of [1, 2, 3, 4]) {
-    const answer = post(fn.base, "apply", { migrations: [file(n, 5)] });
-    let killed: number[] = [];
-    for (let tries = 0; killed.length === 0 && tries < 100; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      killed = (await admin`select pid from pg_stat_activity where state = 'active' and query like '%pg_sleep(5)%' and application_name = 'supamigrate'`)
-        .map((row) => row.pid as number);
-    }
-    assert.equal(killed.length, 1, `the session running ${file(n).name} was found`);
-    await admin`select pg_terminate_backend(${killed[0]})`;
-    const list = await events(await answer);
-    const done = list.at(-1) as { applied: string[]; failed: { code: string } | null; stoppedBy: string };
-    assert.deepEqual([done.applied, done.failed?.code, done.stoppedBy], [[], "connection-lost", "error"], `round ${n}`);
+  for (const n of [401, 402, 403, 404]) {
+    const answer = postJson(fn.base, "apply", { migrations: [slowFile(n, 5)] });
+    await terminateSleepingSession(sql);
+    const { done } = await expectDone(await answer);
+    assert.deepEqual([done.applied, done.failed?.code, done.stoppedBy], [[], "connection-lost", "error"], `file ${n}`);
   }
-  const status = await fetch(`${fn.base}/status`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const status = await fetch(`${fn.base}/status`, { headers: authHeaders() });
   assert.equal(status.status, 200, await status.clone().text());
   assert.deepEqual((await status.json()).applied, []);
-  const migrations = [1, 2, 3, 4].map((n) => file(n));
-  const list = await events(await post(fn.base, "apply", { migrations }));
-  assert.deepEqual(list.at(-1), { event: "done", applied: migrations.map((m) => m.name), failed: null, stoppedBy: null });
+  const migrations = [401, 402, 403, 404].map((n) => slowFile(n, 0));
+  const { done } = await expectDone(await postJson(fn.base, "apply", { migrations }));
+  assert.deepEqual(done, { event: "done", applied: migrations.map((m) => m.name), failed: null, stoppedBy: null });
 });

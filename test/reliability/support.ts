@@ -194,6 +194,23 @@ export async function functionBackends(sql: postgres.Sql): Promise<number[]> {
 }
 
 /**
+ * Terminates the session of the current database that is running a slow file (`pg_sleep`), as a DBA
+ * stops a stuck migration, once it shows (within `timeoutMs`); there must be exactly one. Returns its pid.
+ */
+export async function terminateSleepingSession(sql: postgres.Sql, timeoutMs = 5_000): Promise<number> {
+  let pids: number[] = [];
+  await waitUntil(async () => {
+    const rows = await sql`select pid from pg_stat_activity
+      where datname = current_database() and state = 'active' and query like '%pg_sleep(%' and pid <> pg_backend_pid()`;
+    pids = rows.map((r) => Number(r.pid));
+    return pids.length > 0;
+  }, timeoutMs);
+  assert.equal(pids.length, 1, `one session running a slow file, found ${pids.length}`);
+  await sql`select pg_terminate_backend(${pids[0]})`;
+  return pids[0];
+}
+
+/**
  * A slow migration: a table, a sleep, an index, three rows. No primary key, so a file that ran twice
  * would leave six rows — the row count proves "exactly once".
  */
