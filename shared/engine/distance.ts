@@ -17,16 +17,16 @@ async function roundTripMs(conn: postgres.Sql): Promise<number> {
   return performance.now() - started;
 }
 
-/** The fastest of up to three round trips when all are at least `thresholdMs`, else null (near). */
-export async function farFromDatabase(conn: postgres.Sql, thresholdMs = FAR_FROM_DATABASE_MS): Promise<number | null> {
+/** The fastest of up to three round trips when all are at least FAR_FROM_DATABASE_MS, else null (near). */
+export async function farFromDatabase(conn: postgres.Sql): Promise<number | null> {
   let fastest = await roundTripMs(conn);
-  for (let i = 0; i < 2 && fastest >= thresholdMs; i++) fastest = Math.min(fastest, await roundTripMs(conn));
-  return fastest >= thresholdMs ? fastest : null;
+  for (let i = 0; i < 2 && fastest >= FAR_FROM_DATABASE_MS; i++) fastest = Math.min(fastest, await roundTripMs(conn));
+  return fastest >= FAR_FROM_DATABASE_MS ? fastest : null;
 }
 
 /** The `far-from-database` warning of a run of `files` files, with the caller's advice (how to get near). */
-export function farFromDatabaseWarning(roundTripMs: number, files: number, advice: string | null): ApplyEvent {
-  const ms = Math.round(roundTripMs);
+export function farFromDatabaseWarning(measuredMs: number, files: number, advice: string | null): ApplyEvent {
+  const ms = Math.round(measuredMs);
   return {
     event: "warning",
     code: "far-from-database",
