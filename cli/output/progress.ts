@@ -2,6 +2,7 @@
  * Progress of an `apply` or `rollback` run, in the chosen format: a live spinner line per migration
  * on a TTY, plain lines otherwise (plus workflow annotations for `github`), NDJSON for `json`.
  */
+import { firstOfEachWarning } from "../../shared/client/warnings.ts";
 import type { ApplyEvent } from "../../shared/protocol/types.ts";
 import { colorsFor } from "./colors.ts";
 import { jsonProgress } from "./progress-json.ts";
@@ -36,20 +37,12 @@ export async function createProgress(options: ProgressOptions): Promise<Progress
   return onceEachWarning(lineProgress(write, colors, pathOf, options.format === "github"));
 }
 
-/**
- * For people (text, github): a warning that a resumed call repeats (the same code for the same file,
- * e.g. far-from-database once per call) is shown once. json passes every event on.
- */
+/** For people (text, github): a warning that a resumed call repeats is shown once. json passes every event on. */
 function onceEachWarning(progress: Progress): Progress {
-  const shown = new Set<string>();
+  const first = firstOfEachWarning();
   return {
     event(event) {
-      if (event.event === "warning") {
-        const key = `${event.code}\u0000${event.name ?? ""}`;
-        if (shown.has(key)) return;
-        shown.add(key);
-      }
-      progress.event(event);
+      if (first(event)) progress.event(event);
     },
     resumed: (round) => progress.resumed(round),
     finish: (summary) => progress.finish(summary),

@@ -5,7 +5,7 @@
  */
 import * as os from "node:os";
 import * as vscode from "vscode";
-import { applyAll } from "../../shared/client/index.ts";
+import { applyAll, firstOfEachWarning } from "../../shared/client/index.ts";
 import type { ApplyEvent, ApplyMeta, DoneEvent, MigrationFailure, MigrationPayload } from "../../shared/protocol/types.ts";
 import type { Ctx } from "./ctx.ts";
 import { failureDiagnostic } from "./diagnostics.ts";
@@ -47,18 +47,17 @@ export async function saveEditors(project: MigrationProject, names: readonly str
  * The run's warnings (out-of-order, far-from-database…), each shown once when the run is over: the
  * output channel logs every event, but a warning there is easy to miss. The time-budget stop is the
  * client's business (it resumes by itself), and a batch of one call per file sees the same warning
- * (far-from-database) once per call, so warnings are kept by code and file.
+ * (far-from-database) once per call.
  */
 function runWarnings() {
-  const seen = new Map<string, string>();
+  const first = firstOfEachWarning();
+  const messages: string[] = [];
   return {
     onEvent(e: ApplyEvent): void {
-      if (e.event !== "warning" || e.code === "time-budget") return;
-      const key = `${e.code}\u0000${e.name ?? ""}`;
-      if (!seen.has(key)) seen.set(key, e.message);
+      if (e.event === "warning" && e.code !== "time-budget" && first(e)) messages.push(e.message);
     },
     show(): void {
-      for (const message of seen.values()) void vscode.window.showWarningMessage(`Supamigrate: ${message}`);
+      for (const message of messages) void vscode.window.showWarningMessage(`Supamigrate: ${message}`);
     },
   };
 }

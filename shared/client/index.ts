@@ -6,3 +6,4 @@ export { FunctionCallError, STREAM_ENDED_MESSAGE } from "./errors.ts";
 export { defaultRetry, type RetryPolicy } from "./network.ts";
 export { type Comparison, compareWithDeployed, type LocalFile } from "./compare.ts";
 export { isRegionName } from "./region.ts";
+export { firstOfEachWarning } from "./warnings.ts";

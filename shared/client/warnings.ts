@@ -1,0 +1,18 @@
+/**
+ * A run's warnings as people see them (the CLI's text output, the extension's notifications): a warning
+ * that a resumed call, or the next call of a batch, repeats — the same code for the same file, e.g.
+ * far-from-database once per call — is shown once.
+ */
+import type { ApplyEvent } from "../protocol/types.ts";
+
+/** A test that is true for every event but a warning already seen (same code, same file). */
+export function firstOfEachWarning(): (event: ApplyEvent) => boolean {
+  const seen = new Set<string>();
+  return (event) => {
+    if (event.event !== "warning") return true;
+    const key = `${event.code}\u0000${event.name ?? ""}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
+}
