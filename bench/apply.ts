@@ -167,6 +167,10 @@ const ratio = (top: readonly number[], bottom: readonly number[]) => {
   return rounds.length > 1 ? `${x(median(top) / median(bottom))} (rounds ${rounds.map((r) => r.toFixed(2)).join(", ")})` : x(rounds[0]);
 };
 
+const met = (ok: boolean) => ok ? "met" : "missed";
+/** Says so when the target is beyond even the far floor here: no tool could meet it on this database. */
+const floorNote = (floorRatio: number, target: number) => floorRatio < target ? `; beyond reach here: the floor itself gives ${x(floorRatio)}` : "";
+
 /** Prints one placement's results: the table, the far floor and (a′). */
 function report(placement: DataPlacement, local: Timings, far: Timings): void {
   console.log("");
@@ -186,6 +190,13 @@ function report(placement: DataPlacement, local: Timings, far: Timings): void {
   console.log(`Far floor: ${filesFar} files at psql's local pace in this run (${perFile.toFixed(1)} ms a file) take ${s(floor)}; ` +
     `a tool that only ran them would be (c)/floor = ${x(median(far.supabase) / floor)}, (b)/floor = ${x(median(far.psql) / floor)}. ` +
     `supamigrate's far run is the floor + ${s(median(far.supamigrate) - floor)}.`);
+  console.log("");
+  const localRatio = median(local.supamigrate) / median(local.psql);
+  const pushRatio = median(far.supabase) / median(far.supamigrate);
+  const psqlRatio = median(far.psql) / median(far.supamigrate);
+  console.log(`Targets, on medians: local (a)/(b) ≤ 1.1× ${met(localRatio <= 1.1)} (${x(localRatio)}); ` +
+    `far (c)/(a) ≥ 8× ${met(pushRatio >= 8)} (${x(pushRatio)}${floorNote(median(far.supabase) / floor, 8)}); ` +
+    `far (b)/(a) ≥ 15× ${met(psqlRatio >= 15)} (${x(psqlRatio)}${floorNote(median(far.psql) / floor, 15)}).`);
   console.log("");
   console.log("(a′) supamigrate with the function's Deno on V8's default flags. serve runs it with WebAssembly at Liftoff only; a");
   console.log("function deployed to Supabase runs with the Edge Runtime's flags, and a fresh worker there compiles the parser with TurboFan:");
