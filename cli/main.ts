@@ -5,9 +5,13 @@
  */
 import { setFlagsFromString } from "node:v8";
 import { Command, CommanderError } from "commander";
+import { dropOutputOnceReaderLeaves } from "./output/closed-pipe.ts";
 import { version } from "./version.ts";
 
 type CommandModule = { register(program: Command): void };
+
+dropOutputOnceReaderLeaves(process.stdout);
+dropOutputOnceReaderLeaves(process.stderr);
 
 const program = new Command("supamigrate")
   .description("Lint, apply, verify and roll back Supabase migrations through the supamigrate Edge Function.")

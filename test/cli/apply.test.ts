@@ -161,6 +161,14 @@ test("apply resumes by itself when the function stops for its time budget", asyn
   assert.equal((await tracked(dbUrl)).length, 3);
 });
 
+test("apply whose output nobody reads (`| head`) still applies every file, over several calls, and exits 0", async () => {
+  const { cwd, fn, dbUrl } = await fixture(SMALL_SET, { SUPAMIGRATE_TIME_BUDGET_MS: "1" });
+  const result = await runCli(["apply"], { cwd, env: fn.env, readerLeaves: true });
+  assert.equal(result.stderr, "");
+  assert.equal(result.status, 0);
+  assert.deepEqual(await tracked(dbUrl), ["001_create_teams.sql", "002_create_members.sql", "003_create_team_sizes.sql"]);
+});
+
 test("--format json: the events as NDJSON and one combined done line", async () => {
   const { cwd, fn } = await fixture();
   const result = await runCli(["apply", "--format", "json", "--to", "002_create_members.sql"], { cwd, env: fn.env });

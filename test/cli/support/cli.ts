@@ -20,16 +20,22 @@ export interface CliResult {
 
 /**
  * Runs `supamigrate <args>` in `cwd` with only the given SUPAMIGRATE_/GITHUB_ variables set: from source,
- * or with `bundle` the published entry point (bin/supamigrate.js → dist/, built by `npm run build`).
+ * or with `bundle` the published entry point (bin/supamigrate.js → dist/, built by `npm run build`);
+ * `readerLeaves` closes the read end of its stdout at once.
  */
-export function runCli(args: string[], options: { cwd: string; env?: Record<string, string>; bundle?: boolean }): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; bundle?: boolean; readerLeaves?: boolean },
+): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...options.env };
   const entry = options.bundle ? [join(ROOT, "bin/supamigrate.js")] : ["--import", TSX, join(ROOT, "cli/main.ts")];
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [...entry, ...args], { cwd: options.cwd, env });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
+    // `| head -0`: the reader of stdout is gone before the CLI writes anything.
+    if (options.readerLeaves) child.stdout.destroy();
+    else child.stdout.on("data", (chunk) => (stdout += chunk));
     child.stderr.on("data", (chunk) => (stderr += chunk));
     child.on("error", reject);
     child.on("close", (code) => resolvePromise({ status: code ?? 1, stdout, stderr }));
