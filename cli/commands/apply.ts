@@ -8,6 +8,7 @@ import type { ApplyEvent, ApplyMeta, ApplyRequest } from "../../shared/protocol/
 import { runMeta } from "../meta.ts";
 import { readFolderOrFail } from "../local-files.ts";
 import { checkTarget, collectSet } from "../options.ts";
+import { UsageError } from "../output/errors.ts";
 import { createProgress, OUTPUT_FORMATS, type OutputFormat } from "../output/progress.ts";
 import { runWithTarget, withTargetOptions } from "../target.ts";
 import { migrationPayloads } from "../../shared/protocol/payloads.ts";
@@ -27,6 +28,9 @@ export async function apply(client: FunctionClient, options: ApplyOptions): Prom
   const folder = readFolderOrFail(options.dir);
   for (const path of folder.invalidNames) {
     process.stderr.write(`supamigrate apply: skipping ${path}: not a migration name (NNN_name.sql); see \`supamigrate lint\`.\n`);
+  }
+  if (folder.migrations.length === 0) {
+    throw new UsageError(`no migrations in ${options.dir}: it holds no NNN_name.sql files. Run from the project root or pass --dir <folder>.`);
   }
   const names = folder.migrations.map((m) => m.name);
   checkTarget(options.to, names, options.dir);

@@ -218,6 +218,16 @@ test("an unreachable URL or no URL at all: exit 2 with what to check", async () 
   assert.equal(noDir.stderr, "supamigrate apply: no migrations folder at nope: run from the project root or pass --dir <folder>.\n");
 });
 
+test("an empty migrations folder: exit 2, says so, and sends nothing", async () => {
+  const cwd = makeProject({ "notes.txt": "not a migration" });
+  cleanups.push(() => rmSync(cwd, { recursive: true, force: true }));
+  // Nothing listens at the URL: a request would end in "could not reach".
+  const url = `http://127.0.0.1:${await freePort()}/functions/v1/supamigrate`;
+  const result = await runCli(["apply", "--url", url], { cwd, env: { SUPAMIGRATE_TOKEN: "x".repeat(40) } });
+  assert.equal(result.status, 2);
+  assert.equal(result.stderr, "supamigrate apply: no migrations in scripts: it holds no NNN_name.sql files. Run from the project root or pass --dir <folder>.\n");
+});
+
 test("--db-url runs the same engine directly, with the same output", async () => {
   const dbUrl = await pg.createDatabase();
   const cwd = makeProject(SMALL_SET);
