@@ -5,6 +5,7 @@
  * against a database (`--db-url`).
  */
 import { createClient, createEngineClient, type FunctionClient, isRegionName } from "../shared/client/index.ts";
+import { explainInterruption, INTERRUPTED_DIRECT_RUN, INTERRUPTED_FUNCTION_RUN } from "./interrupt.ts";
 import { nodeFetch } from "./node-fetch.ts";
 import { reportError, UsageError } from "./output/errors.ts";
 
@@ -23,6 +24,8 @@ export interface Target {
   readonly client: FunctionClient;
   /** Where the work goes, for messages (never with a password or the token). */
   readonly description: string;
+  /** What stopping the CLI in the middle of a run does to it (see cli/interrupt.ts). */
+  readonly whenInterrupted: string;
   close(): Promise<void>;
 }
 
@@ -49,7 +52,7 @@ export async function openTarget(flags: TargetFlags, env: NodeJS.ProcessEnv = pr
   }
   const base = functionBaseUrl(url);
   const client = createClient({ url: base, token: env.SUPAMIGRATE_TOKEN || null, fetch: nodeFetch, region });
-  return { client, description: base, close: async () => {} };
+  return { client, description: base, whenInterrupted: INTERRUPTED_FUNCTION_RUN, close: async () => {} };
 }
 
 /**
@@ -88,7 +91,7 @@ async function openProject(projectUrlText: string, anonKey: string | undefined, 
     token: env.SUPAMIGRATE_TOKEN || null,
     region,
   });
-  return { client, description: supabase.functionsUrl(projectUrl), close: async () => {} };
+  return { client, description: supabase.functionsUrl(projectUrl), whenInterrupted: INTERRUPTED_FUNCTION_RUN, close: async () => {} };
 }
 
 function checkedUrl(text: string, flag: string, example: string): string {
@@ -126,7 +129,7 @@ async function openDatabase(dbUrl: string): Promise<Target> {
     farFromDatabaseAdvice: "With --db-url the files go from here to the database one by one: apply through the function " +
       "(--url), which runs next to it, sends them in one request (docs/deploy.md).",
   });
-  return { client: createEngineClient(engine, description), description, close: () => engine.close() };
+  return { client: createEngineClient(engine, description), description, whenInterrupted: INTERRUPTED_DIRECT_RUN, close: () => engine.close() };
 }
 
 /** The database URL without its password. */
@@ -150,20 +153,27 @@ export function withTargetOptions<T extends { option(flags: string, description:
     .option("--db-url <url>", "run the engine here, directly against this database, instead of through the function");
 }
 
-/** Opens the target, runs `work`, closes the target; errors become a message and exit code. */
+/**
+ * Opens the target, runs `work`, closes the target; errors become a message and exit code. With
+ * `runsFiles` (apply, rollback), Ctrl-C / SIGTERM during the work say what the interrupted run leaves.
+ */
 export async function runWithTarget(
   command: string,
   flags: TargetFlags,
   json: boolean,
   work: (client: FunctionClient) => Promise<number>,
+  options: { readonly runsFiles?: boolean } = {},
 ): Promise<number> {
   let target: Target | null = null;
+  let stopExplaining = () => {};
   try {
     target = await openTarget(flags);
+    if (options.runsFiles) stopExplaining = explainInterruption(command, target.whenInterrupted, json);
     return await work(target.client);
   } catch (error) {
     return reportError(command, error, json);
   } finally {
+    stopExplaining();
     await target?.close().catch(() => {});
   }
 }

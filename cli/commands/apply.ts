@@ -74,7 +74,7 @@ export function register(program: Command): void {
           meta: runMeta(),
           format: flags.format,
           stream: process.stdout,
-        }));
+        }), { runsFiles: !flags.dryRun }); // a dry run commits nothing: an interrupted one needs no explaining
     });
 }
 

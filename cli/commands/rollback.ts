@@ -54,6 +54,6 @@ export function register(program: Command): void {
           format: flags.format,
           dir: flags.dir,
           stream: process.stdout,
-        }));
+        }), { runsFiles: !flags.dryRun }); // a dry run commits nothing: an interrupted one needs no explaining
     });
 }

@@ -6,6 +6,8 @@ import { rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import postgres from "postgres";
 import { freePort, type PostgresServer, startPostgres } from "../support/postgres.ts";
+import { waitUntil } from "../support/wait-until.ts";
+import { INTERRUPTED_DIRECT_RUN, INTERRUPTED_FUNCTION_RUN } from "../../cli/interrupt.ts";
 import { lines, makeProject, runCli, serveFunction, type ServedFunction, SMALL_SET, SMALL_SET_APPLIED } from "./support/cli.ts";
 
 let pg: PostgresServer;
@@ -167,6 +169,45 @@ test("apply whose output nobody reads (`| head`) still applies every file, over 
   assert.equal(result.stderr, "");
   assert.equal(result.status, 0);
   assert.deepEqual(await tracked(dbUrl), ["001_create_teams.sql", "002_create_members.sql", "003_create_team_sizes.sql"]);
+});
+
+/** A quick file, one that takes two seconds, a quick one: Ctrl-C comes while the second runs. */
+const SLOW_MIDDLE: Record<string, string> = {
+  "001_first.sql": "create table if not exists public.first (id int primary key);\n",
+  "002_slow.sql": "select pg_sleep(2);\n",
+  "003_last.sql": "create table if not exists public.last (id int primary key);\n",
+};
+const ALL_THREE = ["001_first.sql", "002_slow.sql", "003_last.sql"];
+
+test("Ctrl-C during an apply through the function: exit 130, and it says (rightly) that the function finishes the call", async () => {
+  const { cwd, fn, dbUrl } = await fixture(SLOW_MIDDLE);
+  const result = await runCli(["apply"], { cwd, env: fn.env, interruptWhen: /✓ 001_first\.sql/ });
+  assert.equal(result.status, 130);
+  assert.equal(result.stderr, `supamigrate apply: interrupted (SIGINT). ${INTERRUPTED_FUNCTION_RUN}\n`);
+  assert.deepEqual(lines(result.stdout), ["✓ 001_first.sql  <t>"]);
+  // What the message promises: the function goes on without the CLI and records every file of the call.
+  assert.ok(await waitUntil(async () => (await tracked(dbUrl)).length === 3, 15_000) >= 0, "the function did not finish the call");
+  assert.deepEqual(await tracked(dbUrl), ALL_THREE);
+});
+
+test("Ctrl-C during an apply with --db-url: exit 130, and it says (rightly) that the running file is rolled back", async () => {
+  const dbUrl = await pg.createDatabase();
+  const cwd = makeProject(SLOW_MIDDLE);
+  cleanups.push(() => rmSync(cwd, { recursive: true, force: true }));
+  const result = await runCli(["apply", "--db-url", dbUrl], { cwd, interruptWhen: /✓ 001_first\.sql/ });
+  assert.equal(result.status, 130);
+  assert.equal(result.stderr, `supamigrate apply: interrupted (SIGINT). ${INTERRUPTED_DIRECT_RUN}\n`);
+  // Postgres notices the closed connection within client_connection_check_interval (1 s) and ends the file.
+  const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
+  try {
+    const ended = await waitUntil(async () => (await sql`select count(*)::int as n from pg_stat_activity
+      where datname = current_database() and query like '%pg_sleep(2)%' and pid <> pg_backend_pid()`)[0].n === 0, 15_000);
+    assert.ok(ended >= 0, "the interrupted file's session is still running");
+    assert.equal((await sql`select to_regclass('public.last') as t`)[0].t, null);
+  } finally {
+    await sql.end();
+  }
+  assert.deepEqual(await tracked(dbUrl), ["001_first.sql"]);
 });
 
 test("--format json: the events as NDJSON and one combined done line", async () => {

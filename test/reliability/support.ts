@@ -12,6 +12,7 @@ import type postgres from "postgres";
 import { functionBundle, type FunctionProcess, startFunctionProcess } from "../../cli/serve/deno.ts";
 import { MIGRATION_LOCK_KEY } from "../../shared/engine/index.ts";
 import type { ApplyEvent, DoneEvent, MigrationPayload } from "../../shared/protocol/types.ts";
+import { waitUntil } from "../support/wait-until.ts";
 
 /** The function's token in this suite (≥ 32 characters, as the function requires). */
 export const TOKEN = "reliability-token-Zq7xW3vN9pL2mK8sT4yB6cD1fG5hJ0";
@@ -31,17 +32,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` until it returns true or `timeoutMs` passes; returns how long it took, or -1 on timeout. */
-export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, stepMs = 25): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - started;
-    if (Date.now() - started >= timeoutMs) return -1;
-    await sleep(stepMs);
-  }
-}
+export { sleep, waitUntil } from "../support/wait-until.ts";
 
 /** One copy of the built bundle (main.js + wasm) in a temp folder, from which many processes can run. */
 export interface BundleCopy {

@@ -21,11 +21,11 @@ export interface CliResult {
 /**
  * Runs `supamigrate <args>` in `cwd` with only the given SUPAMIGRATE_/GITHUB_ variables set: from source,
  * or with `bundle` the published entry point (bin/supamigrate.js → dist/, built by `npm run build`);
- * `readerLeaves` closes the read end of its stdout at once.
+ * `readerLeaves` closes the read end of its stdout at once; `interruptWhen` sends SIGINT once its stdout matches.
  */
 export function runCli(
   args: string[],
-  options: { cwd: string; env?: Record<string, string>; bundle?: boolean; readerLeaves?: boolean },
+  options: { cwd: string; env?: Record<string, string>; bundle?: boolean; readerLeaves?: boolean; interruptWhen?: RegExp },
 ): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...options.env };
   const entry = options.bundle ? [join(ROOT, "bin/supamigrate.js")] : ["--import", TSX, join(ROOT, "cli/main.ts")];
@@ -33,9 +33,16 @@ export function runCli(
     const child = spawn(process.execPath, [...entry, ...args], { cwd: options.cwd, env });
     let stdout = "";
     let stderr = "";
+    let interrupted = false;
     // `| head -0`: the reader of stdout is gone before the CLI writes anything.
     if (options.readerLeaves) child.stdout.destroy();
-    else child.stdout.on("data", (chunk) => (stdout += chunk));
+    else {
+      child.stdout.on("data", (chunk) => {
+        stdout += chunk;
+        // Ctrl-C once the output shows the run got that far.
+        if (options.interruptWhen?.test(stdout) && child.signalCode === null && !interrupted) interrupted = child.kill("SIGINT");
+      });
+    }
     child.stderr.on("data", (chunk) => (stderr += chunk));
     child.on("error", reject);
     child.on("close", (code) => resolvePromise({ status: code ?? 1, stdout, stderr }));
