@@ -33,8 +33,18 @@ export async function createProgress(options: ProgressOptions): Promise<Progress
   const pathOf = (name: string) => `${options.dir.replace(/\/+$/, "")}/${options.kind === "rollback" ? "rollback/" : ""}${name}`;
   if (options.format === "json") return jsonProgress(write);
   const colors = colorsFor(options.stream);
-  if (options.format === "text" && options.stream.isTTY) return onceEachWarning(await ttyProgress(options.stream, colors, pathOf));
+  if (options.format === "text" && showsLiveLines(options.stream)) return onceEachWarning(await ttyProgress(options.stream, colors, pathOf));
   return onceEachWarning(lineProgress(write, colors, pathOf, options.format === "github"));
+}
+
+/**
+ * A terminal that can redraw a line in place: a TTY that reports its width. A pseudo-terminal without a
+ * size (`script` in a CI job, some `docker run -t`) reports 0 columns, and ora, which divides by the
+ * width to count the lines it drew, then clears lines without end (100 % CPU, memory growing, and
+ * SIGINT never handled). Plain lines suit it.
+ */
+function showsLiveLines(stream: { isTTY?: boolean; columns?: number }): boolean {
+  return Boolean(stream.isTTY) && (stream.columns ?? 0) > 0;
 }
 
 /** For people (text, github): a warning that a resumed call repeats is shown once. json passes every event on. */

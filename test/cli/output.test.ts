@@ -11,13 +11,19 @@ import { verifyLines } from "../../cli/commands/verify.ts";
 import { compareWithDeployed } from "../../shared/client/index.ts";
 import type { ApplyEvent, AppliedMigration } from "../../shared/protocol/types.ts";
 
-function capture(isTTY = false): { stream: Writable & { isTTY?: boolean }; lines: () => string[] } {
+function capture(isTTY = false, columns = 80): { stream: Writable & { isTTY?: boolean }; lines: () => string[] } {
   let text = "";
   const stream = new Writable({ write(chunk, _enc, done) { text += chunk; done(); } }) as Writable & { isTTY?: boolean };
   stream.isTTY = isTTY;
   if (isTTY) {
-    // what ora needs of a terminal stream (tty.WriteStream); cursor moves are not recorded
-    Object.assign(stream, { columns: 80, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
+    // what ora needs of a terminal stream (tty.WriteStream); cursor moves are not recorded, but a
+    // thousand moves up for one spinner line is a runaway clear: fail instead of spinning forever
+    let movesUp = 0;
+    const moveCursor = (_dx: number, dy: number) => {
+      if (dy < 0 && ++movesUp > 1000) throw new Error("ora moved the cursor up more than 1000 times");
+      return true;
+    };
+    Object.assign(stream, { columns, cursorTo: () => true, clearLine: () => true, moveCursor });
   }
   return { stream, lines: () => text.split("\n").slice(0, -1) };
 }
@@ -126,6 +132,21 @@ test("on a TTY: a spinner line per migration that ends as ✓ with its time (ora
   // the elapsed time, and the line ends as ✓ with the function's duration
   assert.match(visible[0], /^⠋ 001_a\.sql.*⠸? ?001_a\.sql  \d+ ms.*✓ 001_a\.sql  3 ms$/);
   assert.equal(visible.at(-1), "Applied 1, skipped 0 (already applied), failed 0 — 300 ms");
+});
+
+test("a TTY that reports no width (a pseudo-terminal without a size): plain lines, not a spinner", async () => {
+  // ora divides by the width to count the lines it has drawn: with 0 columns it cleared lines forever.
+  const out = capture(true, 0);
+  const progress = await createProgress({ format: "text", kind: "apply", dir: "scripts", stream: out.stream });
+  progress.event({ event: "migration-start", name: "001_a.sql" });
+  await new Promise((resolve) => setTimeout(resolve, 250));
+  progress.event({ event: "applied", name: "001_a.sql", durationMs: 3, dryRun: false });
+  progress.finish({ kind: "apply", result: { event: "done", applied: ["001_a.sql"], failed: null, stoppedBy: null }, skipped: [], dryRun: false, totalMs: 300 });
+  // eslint-disable-next-line no-control-regex
+  assert.deepEqual(out.lines().map((line) => line.replace(/\u001b\[[0-9;]*m/g, "")), [
+    "✓ 001_a.sql  3 ms",
+    "Applied 1, skipped 0 (already applied), failed 0 — 300 ms",
+  ]);
 });
 
 test("colours only on a TTY without NO_COLOR", async () => {
