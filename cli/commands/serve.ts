@@ -4,7 +4,9 @@
  * database in .supamigrate/pglite/. Prints `url: <base>` and, when it made the token,
  * `token: <token>`; runs until Ctrl-C / SIGTERM.
  */
+import { createServer } from "node:net";
 import { type Command, InvalidArgumentError } from "commander";
+import { UsageError } from "../output/errors.ts";
 
 export function register(program: Command): void {
   program
@@ -14,6 +16,7 @@ export function register(program: Command): void {
     .option("--port <n>", "port on 127.0.0.1 (default: a free port)", parsePort)
     .option("--source", "run the function's source instead of the built bundle")
     .action(async (options: { dbUrl?: string; port?: number; source?: boolean }) => {
+      if (options.port) await assertPortFree(options.port);
       if (!options.dbUrl) console.error("starting the embedded PGlite database (.supamigrate/pglite/; the first start takes a few seconds)…");
       // Loaded here, not at start-up: PGlite is heavy and only serve needs it.
       const { startServe } = await import("../serve/index.ts");
@@ -56,4 +59,19 @@ function parsePort(text: string): number {
   const port = Number(text);
   if (!/^\d+$/.test(text) || port > 65535) throw new InvalidArgumentError("a port number from 0 to 65535");
   return port;
+}
+
+/**
+ * Checked before the embedded database starts: otherwise a port already taken (often by another
+ * `supamigrate serve`) showed only after that start, as Deno's AddrInUse stack trace.
+ */
+async function assertPortFree(port: number): Promise<void> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EADDRINUSE") reject(error);
+      else reject(new UsageError(`port ${port} on 127.0.0.1 is already in use (another \`supamigrate serve\`?): pass another --port, or leave --port out for a free one.`));
+    });
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+  });
 }
