@@ -11,8 +11,8 @@ export const INTERRUPTED_FUNCTION_RUN =
   "The function does not stop a run it has started: it finishes the files of the current call, each in its own transaction, " +
   "and records them; no further call is made. `supamigrate status` shows what ran.";
 export const INTERRUPTED_DIRECT_RUN =
-  "The database rolls back the file that was running when this process's connection ends; the files before it stay " +
-  "applied and recorded. `supamigrate status --db-url …` shows what ran.";
+  "The database rolls back the file that was running when this process's connection ends; the files done before it " +
+  "stay done and recorded. `supamigrate status --db-url …` shows what ran.";
 
 class Interrupted extends Error {
   readonly code = "interrupted";
