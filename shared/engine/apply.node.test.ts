@@ -225,6 +225,23 @@ test("error positions map to the exact UTF-16 line/column after non-ASCII text a
   }
 });
 
+test("a file saved with a BOM and CRLF line ends applies, and a failure in one is at the column an editor shows", async () => {
+  const db = session(await server.createDatabase());
+  try {
+    const created = "\uFEFFcreate table if not exists public.bom_t (id int primary key);\r\nalter table public.bom_t enable row level security;\r\n";
+    const first = await apply(db.engine, { migrations: [file("001_a.sql", created)] });
+    assert.deepEqual(first.done, { event: "done", applied: ["001_a.sql"], failed: null, stoppedBy: null });
+    assert.equal(await tableExists(db.sql, "public.bom_t"), true);
+
+    const failing = "\uFEFFselect nosuch_col from public.bom_t;\r\n";
+    const second = await apply(db.engine, { migrations: [file("001_a.sql", created), file("002_b.sql", failing)] });
+    assert.deepEqual(second.done.failed, { name: "002_b.sql", code: "42703", message: 'column "nosuch_col" does not exist', line: 1, column: 8 });
+    assert.deepEqual(await trackingNames(db.sql), ["001_a.sql"]);
+  } finally {
+    await db.close();
+  }
+});
+
 test("012 without its auth user fails with the migration's HINT, and nothing of it is recorded", async () => {
   const db = session(await server.createDatabase());
   try {

@@ -4,7 +4,7 @@
  * sits in the file as written and how substitution moved its text), and classified as transactional
  * or not.
  */
-import { findPlaceholders, substitutePlaceholders } from "../migrations/index.ts";
+import { findPlaceholders, substitutePlaceholders, withoutBom } from "../migrations/index.ts";
 import { nodeFields } from "../sql/ast.ts";
 import { type ParsedStatement, type Position, TextIndex, parseSql, transactionRestriction } from "../sql/index.ts";
 
@@ -41,7 +41,9 @@ export type FileProblem =
   | { readonly problem: "explicit-transaction"; readonly line: number };
 
 /** Splits `text` (the parser must be loaded) and substitutes `values` statement by statement. */
-export function prepareFile(text: string, values: Readonly<Record<string, string>>): RunnableFile | FileProblem {
+export function prepareFile(written: string, values: Readonly<Record<string, string>>): RunnableFile | FileProblem {
+  // Positions are then those an editor shows, where a BOM takes no column.
+  const text = withoutBom(written);
   // parseSql takes the fast way for a file that parses as a whole (one parser call for every statement).
   const parsed = parseSql(text);
   const statements = parsed.statements.map((s) => runnable(s, values));

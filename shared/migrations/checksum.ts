@@ -2,11 +2,11 @@
  * The contract checksum: SHA-256 (lower-case hex) of the file's UTF-8 text with a leading BOM removed
  * and CRLF turned into LF, so a Windows checkout and a Linux checkout of one file agree.
  */
+import { withoutBom } from "./bom.ts";
 
 /** The text the checksum is taken of. */
 export function normalizeForChecksum(text: string): string {
-  const withoutBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  return withoutBom.replace(/\r\n/g, "\n");
+  return withoutBom(text).replace(/\r\n/g, "\n");
 }
 
 /** SHA-256 hex of the normalized text, via WebCrypto (Node, Deno and VS Code's host alike). */
