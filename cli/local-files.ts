@@ -3,9 +3,9 @@ import { existsSync, statSync } from "node:fs";
 import { migrationChecksum, type MigrationFolder } from "../shared/migrations/index.ts";
 import type { LocalFile } from "../shared/client/index.ts";
 import { UsageError } from "./output/errors.ts";
-import { readMigrationFolder } from "./read-folder.ts";
+import { type LocalMigrationFolder, readMigrationFolder } from "./read-folder.ts";
 
-export function readFolderOrFail(dir: string): MigrationFolder {
+export function readFolderOrFail(dir: string): LocalMigrationFolder {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new UsageError(`no migrations folder at ${dir}: run from the project root or pass --dir <folder>.`);
   }

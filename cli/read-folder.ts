@@ -33,11 +33,25 @@ function folderEntries(dir: string): FolderEntry[] {
 
 const isSql = (entry: FolderEntry) => entry.relativePath.toLowerCase().endsWith(".sql");
 
-/** The folder's migrations and rollbacks (only `.sql` files are read), sorted into migrations. */
-export function readMigrationFolder(dir: string): MigrationFolder {
-  const listed = folderEntries(dir).filter((entry) => entry.isFile && isSql(entry))
-    .map((entry) => ({ relativePath: entry.relativePath, text: readFileSync(entry.path, "utf8") }));
-  return collectMigrations(dir, listed);
+/** A folder read from disk: its migrations, and the `.sql` files whose bytes are not UTF-8 text. */
+export interface LocalMigrationFolder extends MigrationFolder {
+  /** `<relative path>: <what is wrong and how to fix it>`, one per file that is not UTF-8. */
+  readonly undecodable: readonly string[];
+}
+
+/**
+ * The folder's migrations and rollbacks (only `.sql` files are read), sorted into migrations. Files are
+ * decoded as the linter decodes them: a leading BOM dropped, and bytes that are not UTF-8 reported in
+ * `undecodable` rather than sent as replacement characters.
+ */
+export function readMigrationFolder(dir: string): LocalMigrationFolder {
+  const undecodable: string[] = [];
+  const listed = folderEntries(dir).filter((entry) => entry.isFile && isSql(entry)).map((entry) => {
+    const { text, error } = decodeSqlBytes(readFileSync(entry.path));
+    if (error) undecodable.push(`${entry.relativePath}: ${error}`);
+    return { relativePath: entry.relativePath, text };
+  });
+  return { ...collectMigrations(dir, listed), undecodable };
 }
 
 /**

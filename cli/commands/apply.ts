@@ -29,6 +29,10 @@ export async function apply(client: FunctionClient, options: ApplyOptions): Prom
   for (const path of folder.invalidNames) {
     process.stderr.write(`supamigrate apply: skipping ${path}: not a migration name (NNN_name.sql); see \`supamigrate lint\`.\n`);
   }
+  if (folder.undecodable.length > 0) {
+    const where = options.dir.replace(/\/+$/, "");
+    throw new UsageError(`${folder.undecodable.map((problem) => `${where}/${problem}`).join("\n")}\nNothing was sent.`);
+  }
   if (folder.migrations.length === 0) {
     throw new UsageError(`no migrations in ${options.dir}: it holds no NNN_name.sql files. Run from the project root or pass --dir <folder>.`);
   }

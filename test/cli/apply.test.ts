@@ -269,6 +269,20 @@ test("an empty migrations folder: exit 2, says so, and sends nothing", async () 
   assert.equal(result.stderr, "supamigrate apply: no migrations in scripts: it holds no NNN_name.sql files. Run from the project root or pass --dir <folder>.\n");
 });
 
+test("a file that is not UTF-8 text: exit 2 before anything is sent, with the linter's advice", async () => {
+  const cwd = makeProject({ "001_ok.sql": "select 1;\n" });
+  cleanups.push(() => rmSync(cwd, { recursive: true, force: true }));
+  writeFileSync(join(cwd, "scripts", "002_latin1.sql"), Buffer.from("select 'caf\xe9';\n", "latin1"));
+  const url = `http://127.0.0.1:${await freePort()}/functions/v1/supamigrate`;
+  const result = await runCli(["apply", "--url", url], { cwd, env: { SUPAMIGRATE_TOKEN: "x".repeat(40) } });
+  assert.equal(result.status, 2);
+  assert.equal(
+    result.stderr,
+    "supamigrate apply: scripts/002_latin1.sql: the file is not valid UTF-8 text (first bad byte at offset 11); save it as UTF-8 " +
+      '(in VS Code: "Reopen with Encoding", then "Save with Encoding" → UTF-8) so it can be linted and applied\nNothing was sent.\n',
+  );
+});
+
 test("--db-url runs the same engine directly, with the same output", async () => {
   const dbUrl = await pg.createDatabase();
   const cwd = makeProject(SMALL_SET);
