@@ -40,9 +40,11 @@ export type FileProblem =
   | { readonly problem: "non-transactional-mixed"; readonly kind: string; readonly line: number; readonly statements: number }
   | { readonly problem: "explicit-transaction"; readonly line: number };
 
-/** Splits `text` (the parser must be loaded) and substitutes `values` statement by statement. */
+/**
+ * Splits `written` (the parser must be loaded) and substitutes `values` statement by statement. A leading
+ * BOM is dropped first, so positions are those an editor shows, where a BOM takes no column.
+ */
 export function prepareFile(written: string, values: Readonly<Record<string, string>>): RunnableFile | FileProblem {
-  // Positions are then those an editor shows, where a BOM takes no column.
   const text = withoutBom(written);
   // parseSql takes the fast way for a file that parses as a whole (one parser call for every statement).
   const parsed = parseSql(text);
