@@ -45,13 +45,9 @@ export interface LocalMigrationFolder extends MigrationFolder {
  * `undecodable` rather than sent as replacement characters.
  */
 export function readMigrationFolder(dir: string): LocalMigrationFolder {
-  const undecodable: string[] = [];
-  const listed = folderEntries(dir).filter((entry) => entry.isFile && isSql(entry)).map((entry) => {
-    const { text, error } = decodeSqlBytes(readFileSync(entry.path));
-    if (error) undecodable.push(`${entry.relativePath}: ${error}`);
-    return { relativePath: entry.relativePath, text };
-  });
-  return { ...collectMigrations(dir, listed), undecodable };
+  const { listing } = readLintListing(dir);
+  const undecodable = listing.filter((file) => file.decodeError).map((file) => `${file.relativePath}: ${file.decodeError}`);
+  return { ...collectMigrations(dir, listing), undecodable };
 }
 
 /**
