@@ -270,9 +270,7 @@ test("an empty migrations folder: exit 2, says so, and sends nothing", async () 
 });
 
 test("a file that is not UTF-8 text: exit 2 before anything is sent, with the linter's advice", async () => {
-  const cwd = makeProject({ "001_ok.sql": "select 1;\n" });
-  cleanups.push(() => rmSync(cwd, { recursive: true, force: true }));
-  writeFileSync(join(cwd, "scripts", "002_latin1.sql"), Buffer.from("select 'caf\xe9';\n", "latin1"));
+  const cwd = makeProject({ "001_ok.sql": "select 1;\n", "002_latin1.sql": Buffer.from("select 'caf\xe9';\n", "latin1") });
   const url = `http://127.0.0.1:${await freePort()}/functions/v1/supamigrate`;
   const result = await runCli(["apply", "--url", url], { cwd, env: { SUPAMIGRATE_TOKEN: "x".repeat(40) } });
   assert.equal(result.status, 2);

@@ -3,11 +3,10 @@
  * function (real Deno) over a real PostgreSQL 15, and throwaway project folders.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Serve, startServe } from "../../../cli/serve/index.ts";
+import { tempTree } from "../../support/temp-tree.ts";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const TSX = import.meta.resolve("tsx");
@@ -54,15 +53,9 @@ export function lines(text: string): string[] {
   return text.replace(/\b\d+(\.\d+)? (ms|s)\b/g, "<t>").split("\n").filter((line) => line !== "");
 }
 
-/** A temp project with `scripts/<name>` (and `scripts/rollback/<name>` for rollbacks). */
-export function makeProject(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), "supamigrate-cli-"));
-  for (const [relative, text] of Object.entries(files)) {
-    const path = join(root, "scripts", relative);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-  }
-  return root;
+/** A temp project with `scripts/<name>` (and `scripts/rollback/<name>` for rollbacks), as text or bytes. */
+export function makeProject(files: Record<string, string | Uint8Array>): string {
+  return tempTree(Object.fromEntries(Object.entries(files).map(([relative, content]) => [`scripts/${relative}`, content])), "supamigrate-cli-");
 }
 
 export interface ServedFunction {
