@@ -52,7 +52,7 @@ export function invalidPlaceholder(placeholder: string, reason: string, name: st
     status: 400,
     code: "invalid-placeholder",
     message: `the value of \${${placeholder}} (used by ${name}) ${reason}. Placeholder values are pasted into the SQL ` +
-      "as written, so they may not contain quotes, backslashes, semicolons, line breaks or $$. Nothing was applied.",
+      "as written, so they may not contain quotes (' or "), backslashes, semicolons, line breaks or a dollar-quote tag ($$, $tag$). Nothing was applied.",
     details: { placeholder, name },
   };
 }

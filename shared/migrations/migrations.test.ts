@@ -74,6 +74,17 @@ test("placeholders: found, listed, checked and substituted", () => {
   assert.match(unsafePlaceholderValue("x'; drop table users; --") ?? "", /contains "'"/);
 });
 
+test("placeholders: a value that could close a quoted identifier or a dollar-quoted body is refused", () => {
+  // "${role}" in a quoted identifier, $q$…${body}…$q$ and $$…$$ bodies: each of these would end its quoting.
+  assert.match(unsafePlaceholderValue('admin"; drop table users; --') ?? "", /contains "\\""/);
+  assert.match(unsafePlaceholderValue("x$q$ || pg_read_file('/etc/passwd') || $q$") ?? "", /contains "\$q\$"/);
+  assert.match(unsafePlaceholderValue("x$$y") ?? "", /contains "\$\$"/);
+  assert.match(unsafePlaceholderValue("a$_tag9$b") ?? "", /contains "\$_tag9\$"/);
+  // Not a tag: a tag cannot start with a digit, and a lone $ closes nothing.
+  assert.equal(unsafePlaceholderValue("price: $1$2"), null);
+  assert.equal(unsafePlaceholderValue("US$ 5"), null);
+});
+
 test("discovery: migrations in order, rollbacks paired, bad names and orphans reported, other files ignored", () => {
   const folder = collectMigrations("scripts", [
     { relativePath: "019_recreate_results_tables.sql", text: "a" },

@@ -37,11 +37,19 @@ export function substitutePlaceholders(text: string, values: Readonly<Record<str
 }
 
 /**
- * A placeholder value lands in SQL as raw text, so a value that could end a string literal or a
- * statement is refused rather than trusted. Returns the reason, or null when the value is safe.
+ * What could end the quoting a placeholder sits in, or the statement: a string literal's `'` (or `\`
+ * before it), a quoted identifier's `"`, a dollar-quote tag (`$$`, `$q$`: any `$tag$` could close the
+ * body it is in), `;`, a line break (ends a `--` comment) and NUL.
+ */
+const UNSAFE_IN_VALUE = /['"\\;\u0000\r\n]|\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
+
+/**
+ * A placeholder value lands in SQL as raw text, so a value that could end a string literal, a quoted
+ * identifier, a dollar-quoted body or a statement is refused rather than trusted. Returns the reason,
+ * or null when the value is safe.
  */
 export function unsafePlaceholderValue(value: string): string | null {
   if (value.length > 1000) return "is longer than 1000 characters";
-  const bad = /['\\;\u0000\r\n]|\$\$/.exec(value);
+  const bad = UNSAFE_IN_VALUE.exec(value);
   return bad ? `contains ${JSON.stringify(bad[0])}, which could change the SQL around it` : null;
 }
