@@ -205,10 +205,11 @@ test("error positions map to the exact UTF-16 line/column after non-ASCII text a
     // "select 'café 📚' as label, " is 27 UTF-16 code units (📚 is two), 26 code points.
     assert.deepEqual(first.done.failed, { name: "001_a.sql", code: "42703", message: 'column "nosuch_col" does not exist', line: 3, column: 28 });
 
+    // A syntax error is refused before anything runs, at the parser's position.
     const syntax = "create table if not exists public.t2 (note text default 'café 📚',, b int);\n";
-    const second = await apply(db.engine, { migrations: [file("001_a.sql", syntax)] });
-    assert.equal(second.done.failed?.code, "42601");
-    assert.deepEqual([second.done.failed?.line, second.done.failed?.column], [1, syntax.indexOf(",,") + 2]);
+    const second = await refusal(db.engine.prepareApply({ migrations: [file("001_a.sql", syntax)] }));
+    assert.equal(second.code, "syntax-error");
+    assert.deepEqual(second.details, { name: "001_a.sql", line: 1, column: syntax.indexOf(",,") + 2, rollback: false });
     assert.equal(syntax.indexOf(",,") + 2, 67, "📚 counts as two UTF-16 code units");
 
     const withValue = [

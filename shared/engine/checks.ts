@@ -5,7 +5,16 @@
 import { placeholderNames, substitutePlaceholders, unsafePlaceholderValue } from "../migrations/index.ts";
 import type { ApplyRequest } from "../protocol/types.ts";
 import { type Evaluation, evaluate, type PendingFile } from "./plan.ts";
-import { drift, explicitTransaction, invalidPlaceholder, nonTransactionalMixed, unresolvedPlaceholders } from "./rejections.ts";
+import {
+  drift,
+  emptyMigration,
+  explicitTransaction,
+  invalidPlaceholder,
+  nonTransactionalMixed,
+  readingSetting,
+  syntaxError,
+  unresolvedPlaceholders,
+} from "./rejections.ts";
 import { type FileProblem, prepareFile, type RunnableFile } from "./split.ts";
 import type { TrackingRow } from "./tracking.ts";
 import type { Rejection } from "./types.ts";
@@ -68,7 +77,8 @@ function prepareChecked(pending: PendingFile, values: Readonly<Record<string, st
   const rollbackSql = pending.rollback === null ? null : substitutePlaceholders(pending.rollback, values);
   if (rollbackSql !== null) {
     const rollback = prepareFile(rollbackSql, {});
-    if ("problem" in rollback) return { rejection: fileRejection(pending.name, rollback, true) };
+    // An empty rollback is refused when it is used (rollback), not when the file it belongs to applies.
+    if ("problem" in rollback && rollback.problem !== "empty-migration") return { rejection: fileRejection(pending.name, rollback, true) };
   }
   return { file, rollbackSql };
 }
@@ -79,7 +89,16 @@ export function sameTrackingRows(a: readonly TrackingRow[], b: readonly Tracking
 }
 
 export function fileRejection(name: string, problem: FileProblem, rollback: boolean): Rejection {
-  return problem.problem === "explicit-transaction"
-    ? explicitTransaction(name, problem.line, rollback)
-    : nonTransactionalMixed(name, problem.kind, problem.line, problem.statements, rollback);
+  switch (problem.problem) {
+    case "explicit-transaction":
+      return explicitTransaction(name, problem.line, rollback);
+    case "non-transactional-mixed":
+      return nonTransactionalMixed(name, problem.kind, problem.line, problem.statements, rollback);
+    case "syntax-error":
+      return syntaxError(name, problem.line, problem.column, problem.message, rollback);
+    case "empty-migration":
+      return emptyMigration(name, rollback);
+    case "reading-setting":
+      return readingSetting(name, problem.setting, problem.line, rollback);
+  }
 }

@@ -52,7 +52,7 @@ export function invalidPlaceholder(placeholder: string, reason: string, name: st
     status: 400,
     code: "invalid-placeholder",
     message: `the value of \${${placeholder}} (used by ${name}) ${reason}. Placeholder values are pasted into the SQL ` +
-      "as written, so they may not contain quotes (' or "), backslashes, semicolons, line breaks or a dollar-quote tag ($$, $tag$). Nothing was applied.",
+      "as written, so they may not contain quotes (' or \"), backslashes, semicolons, line breaks or a dollar-quote tag ($$, $tag$). Nothing was applied.",
     details: { placeholder, name },
   };
 }
@@ -77,6 +77,44 @@ export function explicitTransaction(name: string, line: number, rollback: boolea
       "file in, and with it the guarantee that a file is applied and recorded entirely or not at all. Remove it: " +
       "every file already runs in its own transaction. Nothing was applied.",
     details: { name, line, rollback },
+  };
+}
+
+export function syntaxError(name: string, line: number, column: number, reason: string, rollback: boolean): Rejection {
+  const file = rollback ? `rollback/${name}` : name;
+  return {
+    status: 400,
+    code: "syntax-error",
+    message: `${file}:${line}:${column}: ${reason}. The PostgreSQL parser rejects this file, so none of the files in ` +
+      `this request ran: fix it (\`supamigrate lint\` shows every error) and apply again. Nothing was applied.`,
+    details: { name, line, column, rollback },
+  };
+}
+
+export function emptyMigration(name: string, rollback: boolean): Rejection {
+  const file = rollback ? `rollback/${name}` : name;
+  return {
+    status: 400,
+    code: "empty-migration",
+    message: rollback
+      ? `${file} has no statement to run (it is empty or only comments), so rolling back ${name} would undo nothing. ` +
+        "Write the statements that reverse it. Nothing was rolled back."
+      : `${file} has no statement to run (it is empty or only comments); recording it as applied would claim a change ` +
+        "that never happened. Add the migration's SQL, or delete the file if it was created by mistake. Nothing was applied.",
+    details: { name, rollback },
+  };
+}
+
+export function readingSetting(name: string, setting: string, line: number, rollback: boolean): Rejection {
+  const file = rollback ? `rollback/${name}` : name;
+  return {
+    status: 400,
+    code: "reading-setting",
+    message: `${file}:${line}: changes ${setting}, which decides how PostgreSQL reads the SQL text after it; supamigrate ` +
+      "splits files with standard_conforming_strings on and UTF-8 text, and a file that changes either could run " +
+      "statements other than the ones checked and recorded. Remove the statement (every file already runs with both " +
+      "set as PostgreSQL's defaults). Nothing was applied.",
+    details: { name, line, setting, rollback },
   };
 }
 

@@ -84,12 +84,64 @@ test("a file that parses as a whole is split by the parser exactly as by the sca
     ["select 'é📚;' as \"x;y\", $$;$$, E'\\';' -- after\n  ;", text.indexOf("select 'é"), "SelectStmt"],
     ["select 2", text.lastIndexOf("select 2"), "SelectStmt"],
   ]);
-  // A syntax error anywhere: every statement still comes back, the broken one without a tree.
-  const broken = runnable("select 1;\nselect from from;\nselect 3");
-  assert.deepEqual(broken.statements.map((s) => [s.text, s.fileStart, s.kind]), [
-    ["select 1;", 0, "SelectStmt"],
-    ["select from from;", 10, null],
-    ["select 3", 28, "SelectStmt"],
-  ]);
-  assert.deepEqual(runnable("-- only a comment\n").statements, []);
+  // A syntax error anywhere: the file is refused at the parser's position, nothing of it is sent.
+  assert.deepEqual(prepareFile("select 1;\nselect from from;\nselect 3", {}), {
+    problem: "syntax-error",
+    line: 2,
+    column: 13,
+    message: 'syntax error at or near "from"',
+  });
+});
+
+test("what the parser cannot read is refused: NUL bytes, unterminated text, a broken later statement", async () => {
+  await loadParser();
+  const problem = (text: string) => {
+    const result = prepareFile(text, {});
+    return "problem" in result ? result : null;
+  };
+  // Parsed before, a NUL byte left no statements, and the file was recorded as applied having run nothing.
+  assert.deepEqual(problem("create table a (id int);\u0000\ncreate table b (id int);"), {
+    problem: "syntax-error",
+    line: 1,
+    column: 25,
+    message: "the file contains a NUL byte: it is binary, not SQL",
+  });
+  assert.equal(problem("create table a (id int);\nselect 'unterminated;\n")?.problem, "syntax-error");
+  assert.equal(problem("create table a (id int);\nselect $$ open body;\n")?.problem, "syntax-error");
+  // A placeholder outside quotes does not parse as written; the file is judged with its values in.
+  const unquoted = "create schema if not exists ${name};";
+  assert.equal("problem" in prepareFile(unquoted, { name: "app" }), false);
+  assert.equal(problem(unquoted)?.problem, "syntax-error", "no value: judged as written");
+  assert.equal((prepareFile(unquoted, { name: "1 2" }) as { problem?: string }).problem, "syntax-error");
+});
+
+test("a file with no statement is refused: empty, blank, comments only, semicolons only", async () => {
+  await loadParser();
+  for (const text of ["", "  \n\t\n", "-- only a comment\n", "/* block */\n-- and line\n", ";\n ; ;"]) {
+    assert.deepEqual(prepareFile(text, {}), { problem: "empty-migration" }, JSON.stringify(text));
+  }
+  assert.equal("problem" in prepareFile("-- a comment\nselect 1;", {}), false);
+});
+
+test("a change to how the server reads SQL text is refused: standard_conforming_strings, client_encoding, RESET ALL", async () => {
+  await loadParser();
+  const cases: Array<[string, string]> = [
+    ["set standard_conforming_strings = off;\nselect 'a\\';", "standard_conforming_strings"],
+    ["select 1;\nset local Standard_Conforming_Strings to off;", "standard_conforming_strings"],
+    ["select pg_catalog.set_config('standard_conforming_strings', 'off', false);", "standard_conforming_strings"],
+    ["do $$ begin execute 'set standard_conforming_strings = off'; end $$;", "standard_conforming_strings"],
+    ["alter role postgres set standard_conforming_strings = off;", "standard_conforming_strings"],
+    ["set names 'SJIS';", "client_encoding"],
+    ["set client_encoding = 'LATIN1';", "client_encoding"],
+    ["create table a (id int);\n\nreset all;", "RESET ALL"],
+  ];
+  for (const [text, setting] of cases) {
+    const result = prepareFile(text, {});
+    assert.ok("problem" in result && result.problem === "reading-setting" && result.setting === setting, `${text}: ${JSON.stringify(result)}`);
+  }
+  assert.deepEqual(prepareFile("create table a (id int);\n\nreset all;", {}), { problem: "reading-setting", setting: "RESET ALL", line: 3 });
+  // Other settings are the file's business (and are reset after it).
+  for (const text of ["set search_path = public;", "set local statement_timeout = 0;", "reset search_path;"]) {
+    assert.equal("problem" in prepareFile(text, {}), false, text);
+  }
 });

@@ -6,7 +6,7 @@
  */
 import { findPlaceholders, substitutePlaceholders, withoutBom } from "../migrations/index.ts";
 import { nodeFields } from "../sql/ast.ts";
-import { type ParsedStatement, type Position, TextIndex, parseSql, transactionRestriction } from "../sql/index.ts";
+import { type ParsedSql, type ParsedStatement, type Position, TextIndex, parseSql, readingSettingChange, transactionRestriction } from "../sql/index.ts";
 
 /** One placeholder replaced in a statement: its span as written and as sent (UTF-16, statement-relative). */
 interface Replacement {
@@ -38,7 +38,10 @@ export interface RunnableFile {
 /** Why a file cannot run as written (turned into a Rejection by the caller). */
 export type FileProblem =
   | { readonly problem: "non-transactional-mixed"; readonly kind: string; readonly line: number; readonly statements: number }
-  | { readonly problem: "explicit-transaction"; readonly line: number };
+  | { readonly problem: "explicit-transaction"; readonly line: number }
+  | { readonly problem: "syntax-error"; readonly line: number; readonly column: number; readonly message: string }
+  | { readonly problem: "empty-migration" }
+  | { readonly problem: "reading-setting"; readonly setting: string; readonly line: number };
 
 /**
  * Splits `written` (the parser must be loaded) and substitutes `values` statement by statement. A leading
@@ -48,11 +51,19 @@ export function prepareFile(written: string, values: Readonly<Record<string, str
   const text = withoutBom(written);
   // parseSql takes the fast way for a file that parses as a whole (one parser call for every statement).
   const parsed = parseSql(text);
+  // What the parser rejects is never sent: a NUL byte or an unscannable tail would otherwise leave
+  // statements out (recorded as applied without running), and a broken later file would fail only
+  // after the files before it had applied.
+  const error = syntaxError(parsed, values);
+  if (error) return error;
+  if (parsed.statements.length === 0) return { problem: "empty-migration" };
   const statements = parsed.statements.map((s) => runnable(s, values));
   for (const statement of parsed.statements) {
     if (isExplicitTransaction(statement)) {
       return { problem: "explicit-transaction", line: parsed.index.positionAt(statement.start).line };
     }
+    const setting = readingSettingChange(statement);
+    if (setting) return { problem: "reading-setting", setting, line: parsed.index.positionAt(statement.start).line };
   }
   const nonTransactional = parsed.statements.map((s) => ({ statement: s, kind: nonTransactionalKind(s) })).find((s) => s.kind !== null);
   if (nonTransactional && parsed.statements.length > 1) {
@@ -64,6 +75,21 @@ export function prepareFile(written: string, values: Readonly<Record<string, str
     };
   }
   return { index: parsed.index, statements, transactional: !nonTransactional };
+}
+
+/**
+ * The file's first syntax error, or null. A placeholder used outside quotes (`create schema ${name}`)
+ * does not parse as written; such a file is judged by its text with the values substituted.
+ */
+function syntaxError(parsed: ParsedSql, values: Readonly<Record<string, string>>): FileProblem | null {
+  let error = parsed.errors[0];
+  if (!error) return null;
+  const substituted = substitutePlaceholders(parsed.index.text, values);
+  if (substituted !== parsed.index.text) {
+    error = parseSql(substituted).errors[0];
+    if (!error) return null;
+  }
+  return { problem: "syntax-error", line: error.position.line, column: error.position.column, message: error.message };
 }
 
 function runnable(statement: ParsedStatement, values: Readonly<Record<string, string>>): RunnableStatement {

@@ -3,3 +3,4 @@ export { type ParsedSql, type ParsedStatement, type SqlSyntaxError, offsetOfLoca
 export { type Position, TextIndex, offsetOfCodePoint } from "./positions.ts";
 export { type StatementSpan, splitStatements } from "./split.ts";
 export { transactionRestriction } from "./transaction-restriction.ts";
+export { READING_SETTINGS, readingSettingChange } from "./reading-settings.ts";
