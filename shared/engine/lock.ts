@@ -13,8 +13,8 @@ type Reserved = postgres.ReservedSql;
 /** The fixed 64-bit key ("sumigrat" in ASCII). pg_locks shows it as classid (high half) and objid (low half). */
 export const MIGRATION_LOCK_KEY = 0x73756d6967726174n;
 const KEY = MIGRATION_LOCK_KEY.toString();
-const CLASSID = Number(MIGRATION_LOCK_KEY >> 32n);
-const OBJID = Number(MIGRATION_LOCK_KEY & 0xffffffffn);
+export const MIGRATION_LOCK_CLASSID = Number(MIGRATION_LOCK_KEY >> 32n);
+export const MIGRATION_LOCK_OBJID = Number(MIGRATION_LOCK_KEY & 0xffffffffn);
 const POLL_MS = 200;
 
 export interface LockHolder {
@@ -48,7 +48,7 @@ export async function acquireLock(sql: Sql, waitMs: number): Promise<LockResult>
   try {
     const deadline = Date.now() + waitMs;
     for (;;) {
-      const [row] = await conn.unsafe(`select pg_try_advisory_lock(${KEY}) as locked, pg_backend_pid() as pid`);
+      const [row] = await conn.unsafe(`select pg_catalog.pg_try_advisory_lock(${KEY}) as locked, pg_catalog.pg_backend_pid() as pid`);
       if (row.locked === true) return { ok: true, lock: heldLock(conn, Number(row.pid)) };
       if (Date.now() >= deadline) {
         const holder = (await lockHolder(conn)) ?? { holder: "another session", since: "a moment ago" };
@@ -77,7 +77,7 @@ function heldLock(conn: Reserved, pid: number): HeldLock {
       return dead;
     },
     async recordHolder(actor) {
-      await conn`insert into supamigrate.lock_holder (pid, actor, since) values (pg_backend_pid(), ${actor}, now())
+      await conn`insert into supamigrate.lock_holder (pid, actor, since) values (pg_catalog.pg_backend_pid(), ${actor}, pg_catalog.now())
         on conflict (singleton) do update set pid = excluded.pid, actor = excluded.actor, since = excluded.since`;
       recorded = true;
     },
@@ -86,8 +86,8 @@ function heldLock(conn: Reserved, pid: number): HeldLock {
       released = true;
       if (dead) return;
       try {
-        if (recorded) await conn.unsafe("delete from supamigrate.lock_holder where pid = pg_backend_pid()").catch(() => {});
-        await conn.unsafe(`select pg_advisory_unlock(${KEY})`);
+        if (recorded) await conn.unsafe("delete from supamigrate.lock_holder where pid = pg_catalog.pg_backend_pid()").catch(() => {});
+        await conn.unsafe(`select pg_catalog.pg_advisory_unlock(${KEY})`);
       } catch {
         // The connection is gone: its session ended, and the lock with it.
       } finally {
@@ -103,7 +103,7 @@ function heldLock(conn: Reserved, pid: number): HeldLock {
  * inside a file's transaction, the check covers every statement of it.
  */
 export async function assertLockSession(sql: Sql, pid: number): Promise<void> {
-  const [row] = await sql.unsafe("select pg_backend_pid() as pid");
+  const [row] = await sql.unsafe("select pg_catalog.pg_backend_pid() as pid");
   if (Number(row.pid) !== pid) throw new LockLostError();
 }
 
@@ -125,7 +125,7 @@ export async function lockHolder(sql: Sql): Promise<LockHolder | null> {
     from pg_locks l
     ${holderJoin}
     left join pg_stat_activity a on a.pid = l.pid
-    where l.locktype = 'advisory' and l.classid = ${CLASSID} and l.objid = ${OBJID} and l.objsubid = 1 and l.granted
+    where l.locktype = 'advisory' and l.classid = ${MIGRATION_LOCK_CLASSID} and l.objid = ${MIGRATION_LOCK_OBJID} and l.objsubid = 1 and l.granted
       and l.database = (select oid from pg_database where datname = current_database())`);
   const row = rows[0];
   if (!row) return null;

@@ -28,6 +28,7 @@ import { assertLockSession, type HeldLock, LockLostError } from "./lock.ts";
 import { quoteIdent } from "../lint/sql-names.ts";
 import type { RunnableFile, RunnableStatement } from "./split.ts";
 import { sqlLiteral } from "./tracking.ts";
+import { newFileMarker, openingGuard, recordGuard } from "./file-guard.ts";
 
 type Sql = postgres.Sql;
 
@@ -74,28 +75,41 @@ function recordDuration(expression: string): string {
  * the dead client within a second and rolls the file back, instead of holding the lock and the half-done
  * transaction until the statement ends.
  */
-function opening(settings: FileRunSettings, pid: number, after: string | null): string {
+function opening(settings: FileRunSettings, pid: number, after: string | null, marker: string): string {
   const committed = after === null
     ? ""
-    : `, 1 / (select count(*)::int from supamigrate.migrations where name = ${sqlLiteral(after)}) as previous_committed`;
+    : `, 1 / (select pg_catalog.count(*)::int from supamigrate.migrations where name = ${sqlLiteral(after)}) as previous_committed`;
   return `${settings.dryRun ? `savepoint ${SAVEPOINT}` : "begin"};
 set local lock_timeout = ${Math.floor(settings.lockTimeoutMs)};
 set local statement_timeout = ${Math.floor(settings.statementTimeoutMs)};
 set local client_connection_check_interval = 1000;
+${openingGuard(marker)};
 select 1 / (case when pg_catalog.pg_backend_pid() = ${Math.floor(pid)} then 1 else 0 end) as lock_session${committed}`;
 }
+
+/**
+ * A statement of the file, sent with the extended protocol: Postgres parses its text as exactly one
+ * statement or refuses it (42601) before running anything, so no text the splitter read as one
+ * statement can ever run as two — whatever a setting or a server version makes of its quotes.
+ */
+function sendStatement(conn: Sql, text: string) {
+  return conn.unsafe(text, [], EXTENDED_PROTOCOL);
+}
+
+/** postgres.js 3.4's unsafe() reads `simple` (without parameters it defaults to true), though its types leave it out. */
+const EXTENDED_PROTOCOL = { simple: false } as unknown as postgres.UnsafeQueryOptions;
 
 /**
  * The tracking change with a duration measured here, then `end` (COMMIT or RELEASE, and what goes with
  * it): with the end in the same query, or — when the recorder checks its results — after that check.
  */
-async function writeRecord(conn: Sql, record: Recorder, durationMs: number, end: string): Promise<void> {
+async function writeRecord(conn: Sql, record: Recorder, durationMs: number, end: string, marker: string | null): Promise<void> {
   const recordSql = `${recordDuration(String(durationMs))};\n${record.sql()}`;
+  const ran = await pipeline(conn, [recordGuard(marker), record.verify ? recordSql : `${recordSql};\n${end}`]);
+  if (ran.failed) throw ran.failed.error;
   if (record.verify) {
-    record.verify(resultsOf(await conn.unsafe(recordSql)).slice(1));
+    record.verify(resultsOf(ran.last).slice(1));
     await conn.unsafe(end);
-  } else {
-    await conn.unsafe(`${recordSql};\n${end}`);
   }
 }
 
@@ -104,6 +118,9 @@ function resultsOf(results: unknown): Array<readonly Record<string, unknown>[]> 
   const list = results as { command?: unknown };
   return typeof list.command === "string" ? [results as readonly Record<string, unknown>[]] : (results as Array<readonly Record<string, unknown>[]>);
 }
+
+/** The engine's own SQL (a string, possibly several statements, simple protocol) or one statement of the file. */
+type Query = string | { readonly statement: string };
 
 interface PipelineResult {
   /** The first query that failed, if any. */
@@ -117,16 +134,16 @@ interface PipelineResult {
  * them. Every promise is handled, so the refusals after a failure (25P02) or a lost connection are
  * never unhandled.
  */
-async function pipeline(conn: Sql, queries: readonly string[]): Promise<PipelineResult> {
-  const outcomes = await Promise.all(queries.map((text, index) =>
-    conn.unsafe(text).then((result: unknown) => ({ index, result, error: null, ok: true }), (error: unknown) => ({ index, result: null, error, ok: false }))
+async function pipeline(conn: Sql, queries: readonly Query[]): Promise<PipelineResult> {
+  const outcomes = await Promise.all(queries.map((query, index) =>
+    (typeof query === "string" ? conn.unsafe(query) : sendStatement(conn, query.statement)).then((result: unknown) => ({ index, result, error: null, ok: true }), (error: unknown) => ({ index, result: null, error, ok: false }))
   ));
   const failed = outcomes.find((outcome) => !outcome.ok);
   return { failed: failed ? { index: failed.index, error: failed.error } : null, last: outcomes.at(-1)?.result };
 }
 
 /** The opening alone, then (if it worked) the statements; failures numbered as if sent together. */
-async function openedFirst(conn: Sql, open: string, statements: readonly string[]): Promise<PipelineResult> {
+async function openedFirst(conn: Sql, open: string, statements: readonly Query[]): Promise<PipelineResult> {
   const opened = await pipeline(conn, [open]);
   if (opened.failed) return opened;
   const ran = await pipeline(conn, statements);
@@ -149,11 +166,17 @@ export async function runTransactionalFile(
   const { dryRun } = settings;
   const undo = `${dryRun ? `rollback to savepoint ${SAVEPOINT}` : "rollback"};\nreset all`;
   const finish = dryRun ? `release savepoint ${SAVEPOINT}` : "commit";
-  const statements = file.statements.map((s) => s.text);
+  const statements: Query[] = file.statements.map((s) => ({ statement: s.text }));
   const oneGo = !dryRun && !record.verify;
+  const marker = newFileMarker();
   // RESET ALL: a plain SET in a migration (pg_dump's set_config('search_path', '', false)) must not leak into the next file.
   const sent = oneGo
-    ? pipeline(conn, [opening(settings, lock.pid, after), ...statements, `${recordDuration(SERVER_DURATION)};\n${record.sql()};\n${finish};\nreset all`])
+    ? pipeline(conn, [
+      opening(settings, lock.pid, after, marker),
+      ...statements,
+      recordGuard(marker),
+      `${recordDuration(SERVER_DURATION)};\n${record.sql()};\n${finish};\nreset all`,
+    ])
     : null;
   // The statement that failed; null when the failure came before (opening) or after them (tracking, COMMIT).
   let current: RunnableStatement | null = null;
@@ -164,8 +187,8 @@ export async function runTransactionalFile(
     const ran = sent
       ? await sent
       : dryRun
-      ? await openedFirst(conn, opening(settings, lock.pid, null), statements)
-      : await pipeline(conn, [opening(settings, lock.pid, null), ...statements]);
+      ? await openedFirst(conn, opening(settings, lock.pid, null, marker), statements)
+      : await pipeline(conn, [opening(settings, lock.pid, null, marker), ...statements]);
     const { failed } = ran;
     if (failed) {
       if (failed.index > 0 && failed.index <= statements.length) current = file.statements[failed.index - 1];
@@ -174,7 +197,7 @@ export async function runTransactionalFile(
     }
     if (sent) return { ok: true, durationMs: Number(resultsOf(ran.last)[0][0].duration_ms) };
     const durationMs = Math.round(performance.now() - started);
-    await writeRecord(conn, record, durationMs, `${finish};\nreset all`);
+    await writeRecord(conn, record, durationMs, `${finish};\nreset all`, marker);
     return { ok: true, durationMs };
   } catch (error) {
     if (endsSession(error)) lock.markDead();
@@ -195,7 +218,7 @@ export async function runNonTransactionalFile(lock: HeldLock, name: string, file
     await assertLockSession(conn, lock.pid);
     await conn.unsafe(`set lock_timeout = ${settings.lockTimeoutMs}`);
     await conn.unsafe(`set statement_timeout = ${settings.statementTimeoutMs}`);
-    await conn.unsafe(statement.text);
+    await sendStatement(conn, statement.text);
   } catch (error) {
     const failure = failureFromError(error, { name, file, statement, ...settings });
     if (endsSession(error)) {
@@ -210,7 +233,7 @@ export async function runNonTransactionalFile(lock: HeldLock, name: string, file
   await conn.unsafe("begin");
   try {
     await assertLockSession(conn, lock.pid);
-    await writeRecord(conn, record, durationMs, "commit");
+    await writeRecord(conn, record, durationMs, "commit", null);
     return { ok: true, durationMs };
   } catch (error) {
     if (endsSession(error)) lock.markDead();
