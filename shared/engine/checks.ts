@@ -48,7 +48,8 @@ export async function checkApply(request: ApplyRequest, rows: readonly TrackingR
   const evaluated = await evaluate(request, rows, cache.checksums);
   if (!evaluated.ok) return evaluated;
   const { evaluation } = evaluated;
-  if (evaluation.plan.drifted.length > 0) return { ok: false, rejection: drift(evaluation.plan.drifted) };
+  const { drifted, missing } = evaluation.plan;
+  if (drifted.length > 0 || missing.length > 0) return { ok: false, rejection: drift(drifted, missing) };
   if (evaluation.unresolved.length > 0) return { ok: false, rejection: unresolvedPlaceholders(evaluation.unresolved) };
   const values = request.placeholders ?? {};
   for (const pending of evaluation.pending) {

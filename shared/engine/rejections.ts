@@ -16,15 +16,28 @@ export interface DriftedFile {
   readonly localChecksum: string;
 }
 
-export function drift(files: readonly DriftedFile[]): Rejection {
-  const list = files.map((f) => `${f.name} (deployed ${f.deployedChecksum}, local ${f.localChecksum})`).join("; ");
-  const noun = files.length === 1 ? "file differs" : "files differ";
+/**
+ * Applied files that differ from the request's copy (`files`), or that the request does not list at all
+ * (`missing`: deleted or renamed locally) — what `verify` reports as drift.
+ */
+export function drift(files: readonly DriftedFile[], missing: readonly string[] = []): Rejection {
+  const parts: string[] = [];
+  if (files.length > 0) {
+    const list = files.map((f) => `${f.name} (deployed ${f.deployedChecksum}, local ${f.localChecksum})`).join("; ");
+    const noun = files.length === 1 ? "file differs" : "files differ";
+    parts.push(`${files.length} applied ${noun} from the deployed version: ${list}. A deployed migration must never be ` +
+      "edited: restore the deployed version and add a new migration for the change.");
+  }
+  if (missing.length > 0) {
+    const noun = missing.length === 1 ? "file is" : "files are";
+    parts.push(`${missing.length} applied ${noun} missing from the request (deleted or renamed locally): ${missing.join(", ")}. ` +
+      "A deployed migration is never deleted or renamed: restore it (e.g. `git checkout <deployed commit> -- <file>`).");
+  }
   return {
     status: 409,
     code: "drift",
-    message: `${files.length} applied ${noun} from the deployed version: ${list}. A deployed migration must never be ` +
-      "edited: restore the deployed version and add a new migration for the change. Nothing was applied.",
-    details: { drifted: files },
+    message: `${parts.join(" ")} Nothing was applied.`,
+    details: missing.length > 0 ? { drifted: files, missing } : { drifted: files },
   };
 }
 

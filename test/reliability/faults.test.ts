@@ -17,6 +17,12 @@ let dbUrl: string;
 let sql: postgres.Sql;
 let fn: Fn;
 let output = "";
+/**
+ * The tests share one database, and a request must list every applied file (a missing one is refused as
+ * drift, as when it was deleted locally): each request lists the files earlier tests applied first.
+ */
+const earlier: MigrationPayload[] = [];
+const listed = (files: readonly MigrationPayload[]) => [...earlier, ...files];
 
 before(async () => {
   pg = await startPostgres();
@@ -41,7 +47,7 @@ const lockFree = async () => (await migrationLockHolders(sql)).length === 0;
 
 test("PostgreSQL restarted mid-apply: the stream ends with failed + done (stoppedBy error), no partial file, a later apply completes", { timeout: 90_000 }, async (t) => {
   const files: MigrationPayload[] = [slowFile(201, 0.3), slowFile(202, 1.5), slowFile(203, 0.3), slowFile(204, 0.3)];
-  const response = await postJson(fn.base, "apply", { migrations: files, meta: { actor: "restart-victim" } });
+  const response = await postJson(fn.base, "apply", { migrations: listed(files), meta: { actor: "restart-victim" } });
   assert.equal(response.status, 200, "the run had started: the answer is the NDJSON stream");
   let restarted: Promise<void> | null = null;
   const read = await readStream(response, (event) => {
@@ -73,7 +79,7 @@ test("PostgreSQL restarted mid-apply: the stream ends with failed + done (stoppe
 
   // The same function process (its pool's connections all died) applies the rest on the next call.
   assert.equal(await Promise.race([fn.process.exited.then(() => "exited"), Promise.resolve("running")]), "running", `the function survived the restart:\n${fn.process.output()}`);
-  const { done } = await expectDone(await postJson(fn.base, "apply", { migrations: files, meta: { actor: "restart-resume" } }));
+  const { done } = await expectDone(await postJson(fn.base, "apply", { migrations: listed(files), meta: { actor: "restart-resume" } }));
   assert.deepEqual(done, { event: "done", applied: ["202_slow_202.sql", "203_slow_203.sql", "204_slow_204.sql"], failed: null, stoppedBy: null });
   assert.deepEqual(assertAllOrNothing(await fileStates(sql, files), "after the resumed apply"), files.map((f) => f.name));
   // The event log tells the story: 202 failed in the first run, applied in the second.
@@ -84,12 +90,13 @@ test("PostgreSQL restarted mid-apply: the stream ends with failed + done (stoppe
   assert.deepEqual((await eventRows("restart-resume")).map((e) => `${e.event} ${e.name ?? ""}`.trim()), [
     "apply-started", "applied 202_slow_202.sql", "applied 203_slow_203.sql", "applied 204_slow_204.sql",
   ]);
+  earlier.push(...files);
 });
 
 test("client disconnects mid-stream: the run still finishes every file, the event log and the function's log say so", { timeout: 60_000 }, async () => {
   const files = [slowFile(301, 0.2), slowFile(302, 0.3), slowFile(303, 0.3)];
   const controller = new AbortController();
-  const response = await postJson(fn.base, "apply", { migrations: files, meta: { actor: "gone-ok" } }, { signal: controller.signal });
+  const response = await postJson(fn.base, "apply", { migrations: listed(files), meta: { actor: "gone-ok" } }, { signal: controller.signal });
   assert.equal(response.status, 200);
   const seen: string[] = [];
   await readStream(response, (event) => {
@@ -106,6 +113,7 @@ test("client disconnects mid-stream: the run still finishes every file, the even
     { event: "applied", name: "303_slow_303.sql" },
   ]);
   assert.notEqual(await waitUntil(async () => /stream: 3 done, stoppedBy=none, client disconnected/.test(output), 5_000), -1, output);
+  earlier.push(...files);
 });
 
 test("client disconnects mid-stream before a failing file: that file is rolled back, the event log says failed", { timeout: 60_000 }, async () => {
@@ -116,7 +124,7 @@ test("client disconnects mid-stream before a failing file: that file is rolled b
   };
   const files = [slowFile(401, 0.2), slowFile(402, 0.2), bad];
   const controller = new AbortController();
-  const response = await postJson(fn.base, "apply", { migrations: [...files], meta: { actor: "gone-fail" } }, { signal: controller.signal });
+  const response = await postJson(fn.base, "apply", { migrations: listed(files), meta: { actor: "gone-fail" } }, { signal: controller.signal });
   assert.equal(response.status, 200);
   await readStream(response, (event) => {
     if (event.event === "migration-start") controller.abort();
@@ -138,6 +146,7 @@ test("client disconnects mid-stream before a failing file: that file is rolled b
   const status = (await (await fetch(`${fn.base}/status`, { headers: authHeaders() })).json()) as StatusResponse;
   assert.equal(status.lock, null);
   assert.deepEqual(await functionBackends(sql).then((pids) => pids.length <= 3), true, "the pool did not leak connections");
+  earlier.push(...files.slice(0, 2));
 });
 
 test("SIGKILL during a long statement: Postgres notices the dead client within ~1 s (client_connection_check_interval), rolls the file back and frees the lock; a later apply completes", { timeout: 60_000 }, async (t) => {
@@ -145,7 +154,7 @@ test("SIGKILL during a long statement: Postgres notices the dead client within ~
   // in a 3 s statement finishes it first. (The engine does not set client_connection_check_interval.)
   const victim = await bundle.start({ SUPABASE_DB_URL: dbUrl, SUPAMIGRATE_TOKEN: TOKEN });
   const files = [slowFile(501, 0.05), slowFile(502, 3)];
-  const response = await postJson(victim.base, "apply", { migrations: files, meta: { actor: "long-victim" } });
+  const response = await postJson(victim.base, "apply", { migrations: listed(files), meta: { actor: "long-victim" } });
   let killedAt = 0;
   await readStream(response, (event) => {
     if (event.event === "migration-start" && event.name === "502_slow_502.sql") {
@@ -158,7 +167,7 @@ test("SIGKILL during a long statement: Postgres notices the dead client within ~
   await victim.kill();
   const heldRightAfter = (await migrationLockHolders(sql)).length === 1;
   // While the orphaned statement runs, another caller is refused with the documented 409, not run concurrently.
-  const refused = heldRightAfter ? await postJson(fn.base, "apply", { migrations: files, meta: { actor: "long-other" } }) : null;
+  const refused = heldRightAfter ? await postJson(fn.base, "apply", { migrations: listed(files), meta: { actor: "long-other" } }) : null;
   if (refused) {
     const text = await refused.text();
     assert.equal(refused.status, 409, text);
@@ -171,6 +180,6 @@ test("SIGKILL during a long statement: Postgres notices the dead client within ~
   // The engine sets client_connection_check_interval = 1 s for each file: the lock goes long before the 2.7 s statement would end.
   assert.ok(sinceKill < 2_000, `released within the 1 s connection check (+ slack), not when the statement ends: ${sinceKill} ms`);
   assert.deepEqual(assertAllOrNothing(await fileStates(sql, files), "after the long statement ended"), ["501_slow_501.sql"]);
-  const { done } = await expectDone(await postJson(fn.base, "apply", { migrations: files, meta: { actor: "long-resume" } }));
+  const { done } = await expectDone(await postJson(fn.base, "apply", { migrations: listed(files), meta: { actor: "long-resume" } }));
   assert.deepEqual(done, { event: "done", applied: ["502_slow_502.sql"], failed: null, stoppedBy: null });
 });
