@@ -2,7 +2,7 @@
  * The apply engine: `createEngine(sql, options)` over a postgres.js instance the caller creates (the
  * function from SUPABASE_DB_URL, the CLI from --db-url). See docs/engine.md for the decisions.
  */
-import type postgres from "postgres";
+import postgres from "postgres";
 import { prepareApply } from "./apply.ts";
 import { baseline } from "./baseline.ts";
 import { endsSession } from "./errors.ts";
@@ -18,10 +18,30 @@ export { MIGRATION_LOCK_KEY } from "./lock.ts";
 export { TRACKING_SCHEMA_VERSION } from "./tracking-schema.ts";
 export { TRANSACTION_POOLER_PORT } from "./pooler.ts";
 
-export function createEngine(sql: postgres.Sql, engineOptions?: EngineOptions): MigrationEngine {
-  const options = resolveOptions(engineOptions);
+export function createEngine(given: postgres.Sql, engineOptions?: EngineOptions): MigrationEngine {
   const open = new Set<PreparedRun>();
   let closed = false;
+  let sql = given;
+  let ownsSql = resolveOptions(engineOptions).endConnectionOnClose;
+  let sessionLost = false;
+  const options = { ...resolveOptions(engineOptions), onSessionLost: () => (sessionLost = true) };
+
+  /**
+   * The pool to use now. A session that ended in the middle of a run's pipelined queries leaves
+   * postgres.js 3.4.9's connection object with a stale current query, so the next session on that
+   * object hands each answer to the query before it (a status read got no rows, then the wrong ones).
+   * The object cannot be taken out of its pool, so the pool is replaced once no run is using it.
+   */
+  const database = (): postgres.Sql => {
+    if (sessionLost && open.size === 0) {
+      sessionLost = false;
+      const retired = sql;
+      if (ownsSql) retired.end({ timeout: 5 }).catch(() => {});
+      sql = postgres(retired.options as unknown as postgres.Options<Record<string, never>>);
+      ownsSql = true;
+    }
+    return sql;
+  };
 
   /** Tracks prepared runs so close() can release locks nobody will run. */
   const track = (prepared: Prepared): Prepared => {
@@ -40,18 +60,19 @@ export function createEngine(sql: postgres.Sql, engineOptions?: EngineOptions): 
   };
 
   return {
-    status: () => (ensureOpen(), againIfSessionEnded(() => status(sql))),
-    plan: (request) => (ensureOpen(), againIfSessionEnded(() => plan(sql, request))),
-    prepareApply: async (request) => (ensureOpen(), track(await againIfSessionEnded(() => prepareApply(sql, request, options)))),
-    prepareRollback: async (request) => (ensureOpen(), track(await againIfSessionEnded(() => prepareRollback(sql, request, options)))),
-    baseline: (request) => (ensureOpen(), baseline(sql, request, options)),
-    repair: (request) => (ensureOpen(), repair(sql, request, options)),
-    importHistory: (request) => (ensureOpen(), importHistory(sql, request, options)),
+    status: () => (ensureOpen(), againIfSessionEnded(() => status(database()))),
+    plan: (request) => (ensureOpen(), againIfSessionEnded(() => plan(database(), request))),
+    prepareApply: async (request) => (ensureOpen(), track(await againIfSessionEnded(() => prepareApply(database(), request, options)))),
+    prepareRollback: async (request) => (ensureOpen(), track(await againIfSessionEnded(() => prepareRollback(database(), request, options)))),
+    baseline: (request) => (ensureOpen(), baseline(database(), request, options)),
+    repair: (request) => (ensureOpen(), repair(database(), request, options)),
+    importHistory: (request) => (ensureOpen(), importHistory(database(), request, options)),
+    database,
     async close() {
       if (closed) return;
       closed = true;
       await Promise.all([...open].map((run) => run.cancel().catch(() => {})));
-      if (options.endConnectionOnClose) await sql.end({ timeout: 5 });
+      if (ownsSql) await sql.end({ timeout: 5 });
     },
   };
 }

@@ -10,6 +10,8 @@ export interface ResolvedOptions {
   readonly pooler: "transaction" | "session" | "direct" | null;
   readonly endConnectionOnClose: boolean;
   readonly farFromDatabaseAdvice: string | null;
+  /** Called when a run's session ended under it (set by createEngine, which then replaces its pool). */
+  readonly onSessionLost?: () => void;
 }
 
 export const DEFAULT_TIME_BUDGET_MS = 120_000;

@@ -58,6 +58,7 @@ export function preparedRun(spec: RunSpec): PreparedRun {
       } finally {
         state = "finished";
         await spec.lock.release();
+        if (spec.lock.dead) spec.options.onSessionLost?.();
       }
     },
     async cancel() {

@@ -8,6 +8,7 @@ import postgres from "postgres";
 import { slowFile, terminateSleepingSession } from "../../test/reliability/support.ts";
 import { type PostgresServer, startPostgres } from "../../test/support/postgres.ts";
 import { session } from "./engine-harness.node.test.ts";
+import { createEngine } from "./index.ts";
 
 let server: PostgresServer;
 before(async () => {
@@ -44,5 +45,29 @@ test("after three sessions killed mid-apply (one per pooled connection), status 
   } finally {
     await admin.end();
     await db.close();
+  }
+});
+
+test("a file that kills its own session: after the pool's idle timeouts, status still reads the right rows", async () => {
+  const url = await server.createDatabase();
+  // The function's pool settings, with the idle timeout cut from 30 s to 1 s.
+  const sql = postgres(url, { max: 3, idle_timeout: 1, prepare: false, onnotice: () => {} });
+  const engine = createEngine(sql);
+  try {
+    const files = [
+      { name: "001_a.sql", sql: "create table if not exists public.a (id int);", rollback: null },
+      { name: "002_kill.sql", sql: "select pg_terminate_backend(pg_backend_pid());", rollback: null },
+    ];
+    const prepared = await engine.prepareApply({ migrations: files });
+    assert.ok(prepared.ok);
+    const done = await prepared.run.run(() => {});
+    assert.deepEqual([done.applied, done.failed?.name], [["001_a.sql"], "002_kill.sql"]);
+    // Before the fix the second read after an idle timeout got no rows ("reading 'exists'" of undefined): a 500.
+    for (const round of [1, 2, 3]) {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      assert.deepEqual((await engine.status()).applied.map((m) => m.name), ["001_a.sql"], `round ${round}`);
+    }
+  } finally {
+    await engine.close();
   }
 });

@@ -3,6 +3,7 @@
  * Everything that can be refused is refused before anything runs (a Rejection, written nowhere);
  * once a run starts it reports progress as events and ends with a DoneEvent.
  */
+import type postgres from "postgres";
 import type {
   ApplyEvent,
   ApplyRequest,
@@ -80,6 +81,12 @@ export interface MigrationEngine {
   baseline?(request: BaselineRequest): Promise<AdoptionResult<BaselineResponse>>;
   repair?(request: RepairRequest): Promise<AdoptionResult<RepairResponse>>;
   importHistory?(request: ImportHistoryRequest): Promise<AdoptionResult<ImportHistoryResponse>>;
+  /**
+   * The postgres.js instance the engine uses now: the one given to createEngine until a session that
+   * ended mid-run made the engine replace it. Other users of the same database (the function's user
+   * session check) take their connections from here. Optional so that stand-in engines need not have one.
+   */
+  database?(): postgres.Sql;
   /** Closes the engine's connections. */
   close(): Promise<void>;
 }
