@@ -1,16 +1,30 @@
 /**
  * `supamigrate verify`: every deployed file must still be in the folder with the text it was deployed
- * with. Exit 1 on drift, naming each file.
+ * with, and the event log's hash chain must be intact. Exit 1 on drift, naming each file or event.
  */
 import type { Command } from "commander";
 import { compareWithDeployed, type Comparison, type FunctionClient } from "../../shared/client/index.ts";
+import type { EventLogCheck } from "../../shared/protocol/types.ts";
 import { localChecksums, readFolderOrFail } from "../local-files.ts";
 import { runWithTarget, withTargetOptions } from "../target.ts";
 
-export async function verify(client: FunctionClient, dir: string): Promise<{ readonly applied: number; readonly comparison: Comparison }> {
+export async function verify(client: FunctionClient, dir: string): Promise<{ readonly applied: number; readonly comparison: Comparison; readonly eventLog: EventLogCheck | null }> {
   const folder = readFolderOrFail(dir);
   const response = await client.status();
-  return { applied: response.applied.length, comparison: compareWithDeployed(response.applied, await localChecksums(folder)) };
+  return {
+    applied: response.applied.length,
+    comparison: compareWithDeployed(response.applied, await localChecksums(folder)),
+    eventLog: response.eventLog ?? null,
+  };
+}
+
+/** What verify says of the event log: nothing when its chain is intact (or a function too old to have one). */
+export function eventLogLines(eventLog: EventLogCheck | null): string[] {
+  if (!eventLog?.broken) return [];
+  return [
+    `drift: supamigrate.events #${eventLog.broken.id} ${eventLog.broken.reason}. The event log is the audit trail of every ` +
+    "apply and rollback: find who changed it (a migration runs as the table's owner), and keep the log as it is.",
+  ];
 }
 
 export function verifyLines(applied: number, comparison: Comparison, dir: string): string[] {
@@ -36,9 +50,13 @@ export function register(program: Command): void {
     .option("--dir <dir>", "the migrations folder", "scripts")
     .action(async (flags: { url?: string; dbUrl?: string; dir: string }) => {
       process.exitCode = await runWithTarget("verify", flags, false, async (client) => {
-        const { applied, comparison } = await verify(client, flags.dir);
-        for (const line of verifyLines(applied, comparison, flags.dir)) process.stdout.write(`${line}\n`);
-        return comparison.drifted.length + comparison.missing.length > 0 ? 1 : 0;
+        const { applied, comparison, eventLog } = await verify(client, flags.dir);
+        const tampered = eventLogLines(eventLog);
+        const files = verifyLines(applied, comparison, flags.dir);
+        // The head goes into the CI log, out of a migration's reach: a rewrite of the whole chain changes it.
+        const head = eventLog?.head ? [`Event log: ${eventLog.chained} chained events, head ${eventLog.head}.`] : [];
+        for (const line of [...tampered, ...files.slice(0, -1), ...head, ...files.slice(-1)]) process.stdout.write(`${line}\n`);
+        return comparison.drifted.length + comparison.missing.length + tampered.length > 0 ? 1 : 0;
       });
     });
 }

@@ -17,7 +17,7 @@ import {
   tableExists,
   trackingNames,
 } from "./engine-harness.node.test.ts";
-import { createEngine } from "./index.ts";
+import { createEngine, TRACKING_SCHEMA_VERSION } from "./index.ts";
 
 let server: PostgresServer;
 before(async () => {
@@ -97,7 +97,7 @@ test("the tracking schema is closed to the API roles and its event log is append
     await assert.rejects(db.sql`delete from supamigrate.events`, /append-only: DELETE/);
     await assert.rejects(db.sql`truncate supamigrate.events`, /append-only: TRUNCATE/);
     const [version] = await db.sql`select version from supamigrate.schema_version`;
-    assert.equal(version.version, 2);
+    assert.equal(version.version, TRACKING_SCHEMA_VERSION);
   } finally {
     await db.close();
   }

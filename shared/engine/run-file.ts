@@ -83,7 +83,7 @@ function opening(settings: FileRunSettings, pid: number, after: string | null, m
 set local lock_timeout = ${Math.floor(settings.lockTimeoutMs)};
 set local statement_timeout = ${Math.floor(settings.statementTimeoutMs)};
 set local client_connection_check_interval = 1000;
-${openingGuard(marker)};
+${openingGuard(marker)};${settings.dryRun ? "\nselect pg_catalog.set_config('supamigrate.dry_run', 'on', true) as dry_run;" : ""}
 select 1 / (case when pg_catalog.pg_backend_pid() = ${Math.floor(pid)} then 1 else 0 end) as lock_session${committed}`;
 }
 

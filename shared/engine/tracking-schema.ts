@@ -4,11 +4,12 @@
  * advisory lock, so two callers racing on a fresh database do not trip over each other.
  */
 import type postgres from "postgres";
+import { EVENT_CHAIN_UPGRADE } from "./event-chain.ts";
 
 type Sql = postgres.Sql;
 
 /** The version this code writes; each entry of UPGRADES brings the schema from version i to i + 1. */
-export const TRACKING_SCHEMA_VERSION = 2;
+export const TRACKING_SCHEMA_VERSION = 3;
 
 /** Key of the transaction-level lock that serializes creating/upgrading the schema. */
 const SCHEMA_LOCK_KEY = "8319103957839151477";
@@ -81,6 +82,8 @@ const UPGRADES: readonly string[] = [
   alter table supamigrate.migrations add column if not exists baselined boolean not null default false;
   alter table supamigrate.migrations add column if not exists source text;
   `,
+  // 2 → 3: the event log as a hash chain (event-chain.ts).
+  EVENT_CHAIN_UPGRADE,
 ];
 
 /** Keeps the API roles out after every upgrade (tables added later are covered too). */

@@ -90,6 +90,20 @@ export interface StatusResponse {
   readonly applied: AppliedMigration[];
   /** Present when a lock is held: who and since when. */
   readonly lock: { readonly holder: string; readonly since: string } | null;
+  /** The event log's hash chain, checked (absent from functions older than the chain). */
+  readonly eventLog?: EventLogCheck;
+}
+
+/** The event log's hash chain as `status` finds it (shared/engine/event-chain.ts). */
+export interface EventLogCheck {
+  /** Events in the log. */
+  readonly events: number;
+  /** Events in the chain (those written before the chain began are not). */
+  readonly chained: number;
+  /** The newest event's hash: keep it outside the database to notice a rewrite of the whole chain. */
+  readonly head: string | null;
+  /** The first event that does not fit the chain, and why; null when the chain is intact. */
+  readonly broken: { readonly id: number; readonly reason: string } | null;
 }
 
 /** `POST plan` answer: what `apply` would do, without running anything. */

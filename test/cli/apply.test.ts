@@ -78,7 +78,8 @@ test("apply, a second apply that skips everything, status, verify, rollback", as
 
   const verify = await runCli(["verify"], { cwd, env });
   assert.equal(verify.status, 0);
-  assert.deepEqual(lines(verify.stdout), ["Verified: 3 deployed files match scripts/ (0 pending)."]);
+  assert.match(lines(verify.stdout)[0], /^Event log: 4 chained events, head [0-9a-f]{64}\.$/);
+  assert.equal(lines(verify.stdout)[1], "Verified: 3 deployed files match scripts/ (0 pending).");
 
   const dryRollback = await runCli(["rollback", "--steps", "2", "--dry-run"], { cwd, env });
   assert.equal(dryRollback.status, 0);
@@ -104,8 +105,8 @@ test("apply, a second apply that skips everything, status, verify, rollback", as
   assert.equal(both.stderr, "supamigrate rollback: give either --steps N or --to NAME, not both.\n");
 });
 
-test("verify exits 1 and names a deployed file edited locally, and one deleted locally", async () => {
-  const { cwd, fn } = await fixture();
+test("verify exits 1 and names a deployed file edited locally, one deleted locally, and an event changed in the log", async () => {
+  const { cwd, fn, dbUrl } = await fixture();
   assert.equal((await runCli(["apply"], { cwd, env: fn.env })).status, 0);
   writeFileSync(join(cwd, "scripts/002_create_members.sql"), `${SMALL_SET["002_create_members.sql"]}-- edited after deploy\n`);
   const edited = await runCli(["verify"], { cwd, env: fn.env });
@@ -123,10 +124,30 @@ test("verify exits 1 and names a deployed file edited locally, and one deleted l
   unlinkSync(join(cwd, "scripts/001_create_teams.sql"));
   const deleted = await runCli(["verify"], { cwd, env: fn.env });
   assert.equal(deleted.status, 1);
-  assert.deepEqual(lines(deleted.stdout), [
+  assert.deepEqual(lines(deleted.stdout).filter((line) => !line.startsWith("Event log:")), [
     "drift: scripts/001_create_teams.sql was deployed but is missing locally: restore it (e.g. `git checkout <deployed commit> -- scripts/001_create_teams.sql`); a deployed migration is never deleted or renamed.",
     "Verify failed: 1 of 3 deployed files drifted.",
   ]);
+  // apply refuses the deleted file as drift too, where it used to exit 0 and say nothing.
+  const applyDeleted = await runCli(["apply"], { cwd, env: fn.env });
+  assert.equal(applyDeleted.status, 1);
+  assert.match(applyDeleted.stderr, /1 applied file is missing from the request \(deleted or renamed locally\): 001_create_teams\.sql/);
+
+  // An event rewritten with the append-only trigger disabled (as a migration, the table's owner, could).
+  writeFileSync(join(cwd, "scripts/001_create_teams.sql"), SMALL_SET["001_create_teams.sql"]);
+  const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(`alter table supamigrate.events disable trigger events_append_only;
+      update supamigrate.events set actor = 'someone-else' where event = 'applied' and name = '002_create_members.sql';
+      alter table supamigrate.events enable trigger events_append_only`);
+    const [{ id }] = await sql`select id::int from supamigrate.events where actor = 'someone-else'`;
+    const tampered = await runCli(["verify"], { cwd, env: fn.env });
+    assert.equal(tampered.status, 1);
+    assert.equal(lines(tampered.stdout)[0], `drift: supamigrate.events #${id} does not match its hash: it was changed after it was written. ` +
+      "The event log is the audit trail of every apply and rollback: find who changed it (a migration runs as the table's owner), and keep the log as it is.");
+  } finally {
+    await sql.end();
+  }
 });
 
 test("a failing migration: exit 1, the failure at its file and line, and a GitHub annotation there", async () => {

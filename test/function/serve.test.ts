@@ -82,7 +82,7 @@ test("the CLI prints `url:` and `token:` lines and stops Deno on SIGTERM", async
     assert.equal(health.status, 200);
     const status = await fetch(`${url}/status`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(status.status, 200);
-    assert.deepEqual(await status.json(), { applied: [], lock: null });
+    assert.deepEqual(await status.json(), { applied: [], lock: null, eventLog: { events: 0, chained: 0, head: null, broken: null } });
     child.kill("SIGTERM");
     assert.equal(await exited, 0);
     await assert.rejects(fetch(`${url}/health`), "Deno is gone after SIGTERM");
