@@ -89,7 +89,8 @@ export async function lint(files: readonly string[], flags: LintFlags, env: Node
     const result = cached ?? results.get(dir)!;
     if (useCache) verbose(`${dir}: cache ${cached ? "hit" : "miss"}`);
     linted += only ? only.size : result.files;
-    findings.push(...(only ? result.findings.filter((f) => only.has(f.file)) : result.findings));
+    // One by one: push(...result.findings) passes each finding as an argument, and some 100,000 overflow the stack.
+    for (const f of result.findings) if (!only || only.has(f.file)) findings.push(f);
     if (result.files === 0 && !only) process.stderr.write(`supamigrate lint: no migrations in ${dir} (a migration is <number>_<name>.sql)\n`);
     verbose(`${dir}: ${result.files} migrations${ignored.length ? `; ignored (not .sql files): ${ignored.join(", ")}` : ""}`);
   }

@@ -54,7 +54,8 @@ export async function lintProject(input: LintInput, cache?: ProjectCache): Promi
   const rules = input.rules ?? registeredRules;
   const severities = input.severities ?? {};
   const raw = runRules(project, rules, severities, timing);
-  raw.push(...undecodableRollbacks(input, severities));
+  // A loop, not push(...array): a spread passes every element as an argument, and a big array overflows the stack.
+  for (const finding of undecodableRollbacks(input, severities)) raw.push(finding);
   const active = new Set(rules.filter((r) => severities[r.id] !== "off").map((r) => r.id));
   const unusedSetting = severities[UNUSED_IGNORE] ?? "warning";
   let t = timing ? performance.now() : 0;
@@ -190,7 +191,7 @@ export function runRules(
     }
     onTiming?.(`rule:${rule.id}`, performance.now() - started);
   }
-  findings.push(...unreadableStatements(project, severities));
+  for (const finding of unreadableStatements(project, severities)) findings.push(finding);
   return findings;
 }
 

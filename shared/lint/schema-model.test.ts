@@ -71,3 +71,17 @@ test("schema model: DROP ends objects (a table takes its policies and triggers);
     ["table public.t", "scripts/002_b.sql", null],
   ]);
 });
+
+test("schema model: dropping a table ends every object it owns, however many (a spread of them overflowed the stack)", async () => {
+  // More indexes than a call can take as arguments (about 125,000 with Node's default stack).
+  const count = 150_000;
+  let sql = "create table if not exists t (id int);\n";
+  for (let i = 0; i < count; i++) sql += `create index if not exists i_${i} on t (id);\n`;
+  sql += "drop table t;\n";
+  const schema = await model({ "001_a.sql": sql });
+  assert.deepEqual(schema.unreadable, []);
+  assert.equal(schema.definitions.length, count + 1);
+  assert.equal(schema.current("index", "public.i_0"), null);
+  assert.equal(schema.current("index", `public.i_${count - 1}`), null);
+  assert.notEqual(schema.definitionAt("index", `public.i_${count - 1}`, positionOf(0, count + 1)), null);
+});

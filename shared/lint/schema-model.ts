@@ -137,7 +137,8 @@ export class SchemaModel {
       : this.open.has(`${ns}:${key}`) ? [`${ns}:${key}`] : [];
     // A table takes its policies, triggers and indexes with it.
     if (kind === "table" || kind === "view") {
-      for (const id of ids) ids.push(...(this.owned.get(id.slice(ns.length + 1)) ?? []));
+      // Element by element: a spread of a table's thousands of policies would overflow the stack.
+      for (const id of ids) for (const owned of this.owned.get(id.slice(ns.length + 1)) ?? []) ids.push(owned);
     }
     for (const id of ids) this.end(id, position);
   }

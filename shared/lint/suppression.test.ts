@@ -49,3 +49,18 @@ test("suppression: a rule switched off makes its ignores neither used nor unused
   assert.deepEqual((await lintFixture(files, { severities: { "unused-ignore": "error" } })).map((f) => [f.rule, f.severity]), [["unused-ignore", "error"]]);
   assert.deepEqual((await lintFixture(files, { severities: { "unused-ignore": "off" } })).length, 0);
 });
+
+test("suppression: thousands of ignores over thousands of findings, each silencing only its own statement", async () => {
+  const parts: string[] = [];
+  for (let i = 0; i < 3000; i++) parts.push(i % 3 === 2 ? UNKNOWN : `-- supamigrate-ignore unknown-reference\n${UNKNOWN}`);
+  parts.push("-- supamigrate-ignore unknown-reference\nselect 1;");
+  const files = { "001_x.sql": `${parts.join("\n")}\n` };
+  const lines = (await unknown(files)).map((f) => f[0]);
+  assert.equal(lines.length, 1000);
+  // Statement 3k+2 sits on line 5k+5 (two lines for each ignored statement before it, one for the other).
+  assert.deepEqual(lines.slice(0, 3), [5, 10, 15]);
+  assert.deepEqual((await unused(files)).map((f) => f[0]), [5001]);
+  // Two file-wide ignores of one rule: both are used.
+  const twice = { "001_x.sql": `-- supamigrate-ignore unknown-reference\n-- supamigrate-ignore unknown-reference\n\n${UNKNOWN}\n${UNKNOWN}\n` };
+  assert.deepEqual([await unknown(twice), await unused(twice)], [[], []]);
+});

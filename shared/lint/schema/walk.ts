@@ -141,21 +141,24 @@ function alterTable(model: SchemaModel, body: Json, position: number): void {
   }
 }
 
-/** The table after one ALTER TABLE command (the same table when the command changes nothing the model knows). */
+/**
+ * The table after one ALTER TABLE command (the same table when the command changes nothing the model knows).
+ * Every version stays in the model's history, so the columns are copied only by a command that changes
+ * them: a constraint added to a wide table thousands of times must not copy its columns each time.
+ */
 function alteredTable(table: TableState, cmd: Json): TableState {
-  const columns = new Map(table.columns);
-  let { primaryKey, unique } = table;
+  let { columns, primaryKey, unique } = table;
   if (cmd.subtype === "AT_AddColumn" && cmd.def?.ColumnDef) {
     const def = cmd.def.ColumnDef;
-    if (!columns.has(def.colname)) columns.set(def.colname, { name: def.colname, type: normalizeType(def.typeName) });
+    if (!columns.has(def.colname)) columns = new Map(columns).set(def.colname, { name: def.colname, type: normalizeType(def.typeName) });
     for (const c of def.constraints ?? []) {
       if (c.Constraint?.contype === "CONSTR_PRIMARY") primaryKey = [def.colname];
       if (c.Constraint?.contype === "CONSTR_UNIQUE") unique = [...unique, [def.colname]];
     }
   } else if (cmd.subtype === "AT_DropColumn") {
-    columns.delete(cmd.name);
+    if (columns.has(cmd.name)) columns = new Map([...columns].filter(([name]) => name !== cmd.name));
   } else if (cmd.subtype === "AT_AlterColumnType" && columns.has(cmd.name)) {
-    columns.set(cmd.name, { name: cmd.name, type: normalizeType(cmd.def?.ColumnDef?.typeName) });
+    columns = new Map(columns).set(cmd.name, { name: cmd.name, type: normalizeType(cmd.def?.ColumnDef?.typeName) });
   } else if (cmd.subtype === "AT_AddConstraint" && cmd.def?.Constraint) {
     const keys = nameList(cmd.def.Constraint.keys);
     if (cmd.def.Constraint.contype === "CONSTR_PRIMARY") primaryKey = keys;

@@ -44,20 +44,40 @@ export function doBlockStatements(_index: TextIndex, statement: ParsedStatement)
 }
 
 /**
- * Analyzes a file's DO blocks ahead of `doBlockStatements`, in two parser calls instead of two or more
- * per block: one PL/pgSQL parse of all the blocks not yet cached, one parse of all their inner
- * statements. Each block's result equals analyzing it alone (when the joint parse fails or does not
- * line up, nothing is cached here and each block is analyzed on its own, as before).
+ * Text per joint PL/pgSQL parse. The parser's cost per call grows faster than its input (measured on
+ * 8,000 small DO blocks: 0.2 s in calls of at most 8 KB, 1.3 s in calls of 256 KB, 7 s in one call),
+ * so one call for all of a big file's blocks made linting quadratic in the number of DO blocks.
+ * A batch this size also stays far below the cache's capacity: its blocks are still cached when read.
  */
-export function prepareDoBlocks(statements: readonly ParsedStatement[]): void {
+const BATCH_CHARS = 8 * 1024;
+
+/**
+ * Analyzes the DO blocks from `statements[from]` on ahead of `doBlockStatements`, in two parser calls
+ * instead of two or more per block: one PL/pgSQL parse of up to BATCH_CHARS of blocks not yet cached,
+ * one parse of all their inner statements. Returns the index of the first statement not looked at
+ * (call again from there when the caller reaches it). Each block's result equals analyzing it alone
+ * (when the joint parse fails or does not line up, nothing is cached here and each block is analyzed
+ * on its own, as before).
+ */
+export function prepareDoBlocks(statements: readonly ParsedStatement[], from = 0): number {
   const pending: ParsedStatement[] = [];
   const seen = new Set<string>();
-  for (let i = 0; i < statements.length; i++) {
+  let size = 0;
+  let i = from;
+  for (; i < statements.length; i++) {
     const statement = statements[i];
     if (!plpgsqlBody(statement) || seen.has(statement.text) || analyzed.has(statement.text)) continue;
+    if (pending.length > 0 && size + statement.text.length > BATCH_CHARS) break;
     seen.add(statement.text);
     pending.push(statement);
+    size += statement.text.length + 1;
   }
+  prepareBatch(pending);
+  return i;
+}
+
+/** One joint analysis of DO blocks (distinct texts, none cached); a single block is left to `analyze`. */
+function prepareBatch(pending: readonly ParsedStatement[]): void {
   if (pending.length < 2) return;
   const parsed = parsePlpgsqlText(pending.map((s) => s.text).join("\n"));
   if (!("functions" in parsed)) return;

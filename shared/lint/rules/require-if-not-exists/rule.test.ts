@@ -176,6 +176,28 @@ test("require-if-not-exists: a DROP without IF EXISTS, or of another object, is 
   assert.deepEqual(findings.map((f) => f.range.line), [2, 4]);
 });
 
+test("require-if-not-exists: a file with many DO blocks (analyzed a batch at a time) reports each one as alone", async () => {
+  // Far more than one batch of DO blocks (8 KB of text), with a block repeated across batches and a quoted body.
+  const lines: string[] = [];
+  const expected: number[] = [];
+  for (let i = 0; i < 600; i++) {
+    if (i % 3 === 0) {
+      lines.push(`do $$ begin create type public.batch_k${i} as enum ('a'); end $$;`);
+      expected.push(i + 1);
+    } else if (i % 3 === 1) {
+      lines.push(`do $$ begin if not exists (select 1 from pg_type where typname = 'batch_g${i}') then create type public.batch_g${i} as enum ('a'); end if; end $$;`);
+    } else {
+      lines.push(i % 10 === 2 ? "do $$ begin create table if not exists batch_same (a int); end $$;" : `select ${i};`);
+    }
+  }
+  lines.push("do 'begin create table batch_quoted (a int); end';");
+  const findings = await lintErrors(RULE, { "001_x.sql": lines.join("\n") });
+  assert.deepEqual(findings.map((f) => f.range.line), [...expected, 601]);
+  assert.deepEqual(findings[0].range, { line: 1, column: 13, endLine: 1, endColumn: 40 });
+  assert.deepEqual(findings[findings.length - 2].range, { line: 598, column: 13, endLine: 598, endColumn: 42 });
+  assert.deepEqual(findings[findings.length - 1].range, { line: 601, column: 1, endLine: 601, endColumn: 3 });
+});
+
 test("require-if-not-exists: silent on the seed's scripts/", async () => {
   await lintOk(RULE, seedScripts());
 });

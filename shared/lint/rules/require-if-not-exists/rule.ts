@@ -26,7 +26,8 @@ export const rule: Rule = {
       const keys = droppedKeys(site.node);
       for (let k = 0; k < keys.length; k++) dropped.add(keys[k]);
     };
-    prepareDoBlocks(statements);
+    // DO blocks are analyzed a batch at a time, just ahead of the loop (see prepareDoBlocks).
+    let prepared = 0;
     for (let i = 0; i < statements.length; i++) {
       const statement = statements[i];
       if (!statement.node) continue;
@@ -34,6 +35,7 @@ export const rule: Rule = {
       const policy = statement.kind === "CreatePolicyStmt";
       check({ node: statement.node, text: statement.text, start: statement.start, located: true, nested: false }, policy);
       if (statement.kind !== "DoStmt") continue;
+      if (i >= prepared) prepared = prepareDoBlocks(statements, i);
       for (const inner of doBlockStatements(index, statement)) {
         const located = inner.start !== null;
         // Unlocatable (single-quoted body): report at the DO keyword, without a fix.
