@@ -14,6 +14,7 @@ import { rule as rlsNotEnabled } from "./rules/rls-not-enabled/rule.ts";
 import { rule as securityDefinerSearchPath } from "./rules/security-definer-search-path/rule.ts";
 import { rule as unresolvedPlaceholder } from "./rules/unresolved-placeholder/rule.ts";
 import { rule as invalidFilename } from "./rules/invalid-filename/rule.ts";
+import { rule as emptyMigration } from "./rules/empty-migration/rule.ts";
 
 export const rules: readonly Rule[] = [
   requireIfNotExists,
@@ -30,6 +31,7 @@ export const rules: readonly Rule[] = [
   securityDefinerSearchPath,
   unresolvedPlaceholder,
   invalidFilename,
+  emptyMigration,
 ];
 
 /** Rule ids in registry order. */
