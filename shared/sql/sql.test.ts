@@ -139,3 +139,16 @@ test("a file big enough to be parsed in pieces gives exactly the per-statement p
     assert.equal(JSON.stringify(parsed.statements), JSON.stringify(perStatement));
   }
 });
+
+test("a file with many syntax errors is parsed in capped runs and still gives exactly the per-statement parse", async () => {
+  const { parseSpan, splitStatements } = await import("./index.ts");
+  // ~60 KB, an error every seventh statement: several runs of RUN_CHARS, errors on both sides of each cut.
+  const lines: string[] = [];
+  for (let i = 0; i < 1500; i++) lines.push(i % 7 === 3 ? `create table t_${i} (id int,, x int);` : `create table if not exists t_${i} (id int, note text default 'é;📚');`);
+  const text = lines.join("\n");
+  const index = new TextIndex(text);
+  const perStatement = splitStatements(index).map((span) => parseSpan(index, span));
+  const parsed = parseSql(text);
+  assert.equal(parsed.errors.length, Math.ceil((1500 - 3) / 7));
+  assert.equal(JSON.stringify(parsed.statements), JSON.stringify(perStatement));
+});
