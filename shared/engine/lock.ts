@@ -3,7 +3,8 @@
  * rollback and released in `finally` — or by Postgres itself when the session ends, so a crashed
  * caller never leaves it stuck. Who holds it (actor, since) is written to the unlogged table
  * supamigrate.lock_holder once the lock is taken, and read back joined to pg_locks, so a stale row
- * from a dead session is never reported.
+ * from a dead session is never reported. `since` is when the lock was granted (the server's clock at
+ * pg_try_advisory_lock), not when the holder's connection opened: a pooled connection may be hours old.
  */
 import type postgres from "postgres";
 
@@ -48,8 +49,8 @@ export async function acquireLock(sql: Sql, waitMs: number): Promise<LockResult>
   try {
     const deadline = Date.now() + waitMs;
     for (;;) {
-      const [row] = await conn.unsafe(`select pg_catalog.pg_try_advisory_lock(${KEY}) as locked, pg_catalog.pg_backend_pid() as pid`);
-      if (row.locked === true) return { ok: true, lock: heldLock(conn, Number(row.pid)) };
+      const [row] = await conn.unsafe(`select pg_catalog.pg_try_advisory_lock(${KEY}) as locked, pg_catalog.pg_backend_pid() as pid, pg_catalog.clock_timestamp() as at`);
+      if (row.locked === true) return { ok: true, lock: heldLock(conn, Number(row.pid), row.at as Date) };
       if (Date.now() >= deadline) {
         const holder = (await lockHolder(conn)) ?? { holder: "another session", since: "a moment ago" };
         conn.release();
@@ -63,7 +64,8 @@ export async function acquireLock(sql: Sql, waitMs: number): Promise<LockResult>
   }
 }
 
-function heldLock(conn: Reserved, pid: number): HeldLock {
+/** `takenAt`: the server's time when the lock was granted, recorded as the holder's `since`. */
+function heldLock(conn: Reserved, pid: number, takenAt: Date): HeldLock {
   let released = false;
   let recorded = false;
   let dead = false;
@@ -77,7 +79,7 @@ function heldLock(conn: Reserved, pid: number): HeldLock {
       return dead;
     },
     async recordHolder(actor) {
-      await conn`insert into supamigrate.lock_holder (pid, actor, since) values (pg_catalog.pg_backend_pid(), ${actor}, pg_catalog.now())
+      await conn`insert into supamigrate.lock_holder (pid, actor, since) values (pg_catalog.pg_backend_pid(), ${actor}, ${takenAt})
         on conflict (singleton) do update set pid = excluded.pid, actor = excluded.actor, since = excluded.since`;
       recorded = true;
     },
@@ -121,7 +123,7 @@ export async function lockHolder(sql: Sql): Promise<LockHolder | null> {
     ? "left join supamigrate.lock_holder h on h.pid = l.pid"
     : "left join (select null::integer as pid, null::text as actor, null::timestamptz as since) h on false";
   const rows = await sql.unsafe(`
-    select l.pid, h.actor, h.since, a.application_name, a.backend_start, h.pid is not null as recorded
+    select l.pid, h.actor, h.since, a.application_name, coalesce(a.xact_start, a.query_start) as active_since, h.pid is not null as recorded
     from pg_locks l
     ${holderJoin}
     left join pg_stat_activity a on a.pid = l.pid
@@ -133,8 +135,11 @@ export async function lockHolder(sql: Sql): Promise<LockHolder | null> {
     return { holder: row.actor ?? "an unnamed caller", since: isoString(row.since) };
   }
   // Taken but not (yet) recorded: a dry run on a fresh database, or the instant between lock and record.
+  // Nothing says when the lock was granted, so the nearest the server shows: the start of the holder's
+  // current transaction, else of its latest statement — never backend_start, the connection's opening,
+  // which for a pooled connection can be long before the lock.
   const app = row.application_name ? `, ${row.application_name}` : "";
-  return { holder: `session ${row.pid}${app}`, since: row.backend_start ? isoString(row.backend_start) : "an unknown time" };
+  return { holder: `session ${row.pid}${app}`, since: row.active_since ? isoString(row.active_since) : "an unknown time" };
 }
 
 function isoString(value: unknown): string {
