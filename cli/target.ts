@@ -5,6 +5,7 @@
  * against a database (`--db-url`).
  */
 import { createClient, createEngineClient, type FunctionClient, isRegionName } from "../shared/client/index.ts";
+import { checkDbUrl, connectionFailureReason, dbUrlSecrets, redactDbUrl, scrubSecrets } from "../shared/protocol/db-url.ts";
 import { explainInterruption, INTERRUPTED_DIRECT_RUN, INTERRUPTED_FUNCTION_RUN } from "./interrupt.ts";
 import { nodeFetch } from "./node-fetch.ts";
 import { reportError, UsageError } from "./output/errors.ts";
@@ -121,9 +122,12 @@ function checkedRegion(text: string | undefined): string | null {
 }
 
 async function openDatabase(dbUrl: string): Promise<Target> {
-  const description = redact(dbUrl);
-  const [{ default: postgres }, { createEngine }] = await Promise.all([import("postgres"), import("../shared/engine/index.ts")]);
-  const sql = postgres(dbUrl, { max: 2, onnotice: () => {}, connect_timeout: 10, connection: { application_name: "supamigrate-cli" } });
+  // Checked before postgres.js sees it: its "Invalid URL" errors quote the whole URL, password included.
+  const checked = checkDbUrl(dbUrl);
+  if (!checked.ok) throw new UsageError(`--db-url ${checked.problem}.`);
+  const description = redactDbUrl(dbUrl);
+  const [{ default: postgres }, { createEngine, ENGINE_SESSION_PARAMETERS }] = await Promise.all([import("postgres"), import("../shared/engine/index.ts")]);
+  const sql = postgres(dbUrl, { max: 2, onnotice: () => {}, connect_timeout: 10, connection: { application_name: "supamigrate-cli", ...ENGINE_SESSION_PARAMETERS } });
   const engine = createEngine(sql, {
     defaultActor: "supamigrate-cli",
     farFromDatabaseAdvice: "With --db-url the files go from here to the database one by one: apply through the function " +
@@ -132,15 +136,17 @@ async function openDatabase(dbUrl: string): Promise<Target> {
   return { client: createEngineClient(engine, description), description, whenInterrupted: INTERRUPTED_DIRECT_RUN, close: () => engine.close() };
 }
 
-/** The database URL without its password. */
-export function redact(dbUrl: string): string {
-  try {
-    const url = new URL(dbUrl);
-    if (url.password) url.password = "***";
-    return url.toString();
-  } catch {
-    return "the database given with --db-url";
-  }
+/**
+ * An error from a `--db-url` run as the user should see it: a failed connection says why and what to
+ * check, and no message shows the URL's password (a driver's error can quote the URL).
+ */
+function withoutDbSecrets(error: unknown, dbUrl: string): unknown {
+  const code = typeof (error as { code?: unknown } | null)?.code === "string" ? (error as { code: string }).code : null;
+  const reason = code === null ? null : connectionFailureReason(code);
+  if (reason !== null) return Object.assign(new Error(`could not connect to the database given with --db-url: ${reason}.`), { code: "unreachable" });
+  if (!(error instanceof Error)) return error;
+  const message = scrubSecrets(error.message, dbUrlSecrets(dbUrl));
+  return message === error.message ? error : Object.assign(new Error(message), { code });
 }
 
 /** Adds `--url`, `--project-url`, `--anon-key`, `--region` and `--db-url` to a command. */
@@ -171,7 +177,7 @@ export async function runWithTarget(
     if (options.runsFiles) stopExplaining = explainInterruption(command, target.whenInterrupted, json);
     return await work(target.client);
   } catch (error) {
-    return reportError(command, error, json);
+    return reportError(command, flags.dbUrl ? withoutDbSecrets(error, flags.dbUrl) : error, json);
   } finally {
     stopExplaining();
     await target?.close().catch(() => {});

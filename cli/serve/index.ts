@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { generateToken, MIN_TOKEN_LENGTH } from "../../shared/protocol/auth.ts";
+import { checkDbUrl } from "../../shared/protocol/db-url.ts";
 import { functionBundle, functionConfig, functionSource, type FunctionProcess, startFunctionProcess } from "./deno.ts";
 import { type EmbeddedDatabase, startEmbeddedDatabase } from "./pglite.ts";
 
@@ -50,6 +51,12 @@ export async function startServe(options: ServeOptions = {}): Promise<Serve> {
   const given = options.token ?? process.env.SUPAMIGRATE_TOKEN ?? "";
   if (given !== "" && given.length < MIN_TOKEN_LENGTH) {
     throw new Error(`SUPAMIGRATE_TOKEN is shorter than ${MIN_TOKEN_LENGTH} characters: unset it to have serve generate one, or use a longer one`);
+  }
+  // Refused here, described and never repeated (it holds the password), rather than started and failing on
+  // every request.
+  if (options.dbUrl) {
+    const checked = checkDbUrl(options.dbUrl);
+    if (!checked.ok) throw new Error(`--db-url ${checked.problem}.`);
   }
   const token = given || generateToken();
   let database: EmbeddedDatabase | null = null;

@@ -15,10 +15,14 @@ import type { EngineOptions, MigrationEngine, Prepared, PreparedRun } from "./ty
 
 export type { EngineOptions, MigrationEngine, Prepared, PreparedRun, Rejection } from "./types.ts";
 export { MIGRATION_LOCK_KEY } from "./lock.ts";
+export { ENGINE_SESSION_PARAMETERS } from "./session-parameters.ts";
 export { TRACKING_SCHEMA_VERSION } from "./tracking-schema.ts";
 export { TRANSACTION_POOLER_PORT } from "./pooler.ts";
 
-export function createEngine(given: postgres.Sql, engineOptions?: EngineOptions): MigrationEngine {
+/** The engine createEngine makes: with the pool it uses now. */
+export type DatabaseEngine = MigrationEngine & { database(): postgres.Sql };
+
+export function createEngine(given: postgres.Sql, engineOptions?: EngineOptions): DatabaseEngine {
   const open = new Set<PreparedRun>();
   let closed = false;
   let sql = given;

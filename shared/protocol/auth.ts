@@ -21,13 +21,30 @@ export function bearerTokenShape(token: string): boolean {
 
 /** True when `presented` equals `expected`, in time that depends on neither value. */
 export async function tokensMatch(presented: string, expected: string): Promise<boolean> {
-  const encoder = new TextEncoder();
-  const [a, b] = await Promise.all([
-    crypto.subtle.digest("SHA-256", encoder.encode(presented)),
-    crypto.subtle.digest("SHA-256", encoder.encode(expected)),
-  ]);
-  const left = new Uint8Array(a);
-  const right = new Uint8Array(b);
+  const [a, b] = await Promise.all([sha256(presented), sha256(expected)]);
+  return sameDigest(a, b);
+}
+
+/**
+ * For checking many strings against the same tokens (every part of a query string): each token is hashed
+ * once, each candidate once, and a candidate is compared with every token without an early exit.
+ */
+export async function tokenMatcher(tokens: readonly string[]): Promise<(candidate: string) => Promise<boolean>> {
+  const digests = await Promise.all(tokens.map(sha256));
+  return async (candidate) => {
+    const digest = await sha256(candidate);
+    let matched = false;
+    for (const token of digests) if (sameDigest(digest, token)) matched = true;
+    return matched;
+  };
+}
+
+async function sha256(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+}
+
+/** Compares two SHA-256 digests without stopping at the first difference. */
+function sameDigest(left: Uint8Array, right: Uint8Array): boolean {
   let difference = 0;
   for (let i = 0; i < left.length; i++) difference |= left[i] ^ right[i];
   return difference === 0;

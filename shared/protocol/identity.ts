@@ -4,8 +4,10 @@
  */
 
 /**
- * `read` = `GET status`, `POST plan`; `write` = `POST apply`, `POST rollback` and the adoption routes that
- * write the tracking table, `POST baseline`, `repair` and `import-history` (write implies read).
+ * A machine token's scopes. `read` = `GET status`, `POST plan`; `write` = `POST apply`, `POST rollback` and
+ * the adoption routes that write the tracking table, `POST baseline`, `repair` and `import-history` (write
+ * implies read). A signed-in user has no scopes: a migration admin may call every route, anyone else none
+ * (status and plan show who applied what, so a self-signed-up or anonymous user must not read them).
  */
 export type Scope = "read" | "write";
 

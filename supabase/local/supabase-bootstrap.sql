@@ -1,5 +1,5 @@
 -- Makes a plain PostgreSQL 15 (tests) or the embedded PGlite database (`supamigrate serve`) look like
--- a Supabase project to migrations: the API roles, the auth schema with users and auth.uid(),
+-- a Supabase project to migrations: the API roles, the auth schema with users, sessions and auth.uid(),
 -- storage, and the extensions schema. Idempotent. Never run this against a real Supabase project:
 -- Supabase provides all of it there.
 
@@ -54,6 +54,33 @@ create table if not exists auth.users (
   is_anonymous boolean not null default false
 );
 create index if not exists users_email_idx on auth.users (email);
+
+-- Sessions as Supabase Auth (GoTrue) keeps them: a row per signed-in session, deleted on sign-out;
+-- an access token's session_id claim names its row. The function checks it (and the user's
+-- banned_until / deleted_at above) before it lets a signed-in user in (docs/identity.md).
+do $$
+begin
+  if not exists (select 1 from pg_type where typname = 'aal_level' and typnamespace = 'auth'::regnamespace) then
+    create type auth.aal_level as enum ('aal1', 'aal2', 'aal3');
+  end if;
+end;
+$$;
+
+create table if not exists auth.sessions (
+  id uuid primary key,
+  user_id uuid not null references auth.users (id) on delete cascade,
+  created_at timestamptz,
+  updated_at timestamptz,
+  factor_id uuid,
+  aal auth.aal_level,
+  not_after timestamptz,
+  refreshed_at timestamp,
+  user_agent text,
+  ip inet,
+  tag text
+);
+create index if not exists sessions_user_id_idx on auth.sessions (user_id);
+create index if not exists sessions_not_after_idx on auth.sessions (not_after desc);
 
 create or replace function auth.uid() returns uuid
 language sql stable

@@ -12,7 +12,7 @@ import type { ApplyEvent } from "../../shared/protocol/types.ts";
 import { type PostgresServer, startPostgres } from "../support/postgres.ts";
 import { type RunningFunction, startBundledFunction, TOKEN } from "../function/support.ts";
 import { makeProject, runCli, SMALL_SET } from "../cli/support/cli.ts";
-import { ADMIN, JWKS_PATH, type JwksServer, makeKey, type SigningKey, signUser, signUserHs256, startJwksServer } from "./support.ts";
+import { ADMIN, addSignedInUser, JWKS_PATH, type JwksServer, makeKey, type SigningKey, signUser, signUserHs256, startJwksServer } from "./support.ts";
 
 const READ_TOKEN = "dash-read-token-0123456789abcdefghijklmnopqrs";
 const JWT_SECRET = "legacy-jwt-secret-0123456789abcdefghijklmnopqrstuvwxyz";
@@ -37,6 +37,7 @@ before(async () => {
   pg = await startPostgres();
   const dbUrl = await pg.createDatabase();
   sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
+  await addSignedInUser(sql, ADMIN); // the admin's auth.users and auth.sessions rows, checked by the function
   fn = await startBundledFunction({
     SUPABASE_DB_URL: dbUrl,
     SUPABASE_URL: jwks.origin,
@@ -124,7 +125,10 @@ test("--project-url without a key, or with --url too → usage error (exit 2)", 
 
 test("the supabase-js client streams apply's progress as it happens (not buffered by invoke)", async () => {
   const client = createSupabaseFunctionClient({ supabase: await createSupabase(projectUrl, anonKey), projectUrl, token: TOKEN });
+  // The files the CLI applied above are listed too: an applied file missing from the request is drift.
+  const earlier = ["001_create_teams.sql", "002_create_members.sql"].map((name) => ({ name, sql: SMALL_SET[name], rollback: SMALL_SET[`rollback/${name}`] }));
   const migrations = [
+    ...earlier,
     { name: "101_a.sql", sql: "create table if not exists public.a (id int);\n", rollback: null },
     { name: "102_slow.sql", sql: "select pg_sleep(1.5);\n", rollback: null },
   ];

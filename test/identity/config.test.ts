@@ -103,7 +103,8 @@ function handlerWith(env: Record<string, string>) {
       return { applied: [], lock: null };
     },
   } as unknown as MigrationEngine;
-  return createHandler({ env: envOf({ SUPABASE_DB_URL: "postgres://unused", ...env }), engine: () => engine, version: "test", log: () => {} });
+  // These tests are about fetching keys; the session check after it is tested against Postgres in function.test.ts.
+  return createHandler({ env: envOf({ SUPABASE_DB_URL: "postgres://unused", ...env }), engine: () => engine, userSession: async () => ({ ok: true }), version: "test", log: () => {} });
 }
 
 test("SUPAMIGRATE_JWKS_URL overrides where the keys come from (the default path is never asked)", async () => {

@@ -8,17 +8,20 @@ import type { StatusResponse } from "../../shared/protocol/types.ts";
 import { type PostgresServer, startPostgres } from "../support/postgres.ts";
 import { events, expectError, post, type RunningFunction, startBundledFunction, TOKEN } from "../function/support.ts";
 import {
-  ADMIN, DEVELOPER, JWKS_PATH, type JwksServer, makeKey, type SigningKey, signUser, signUserHs256, startJwksServer, tamper, unsigned,
+  addSignedInUser, ADMIN, DEVELOPER, JWKS_PATH, type JwksServer, makeKey, type SigningKey, signUser, signUserHs256, startJwksServer, tamper, unsigned,
 } from "./support.ts";
 
 const CI_OLD = "ci-old-token-0123456789abcdefghijklmnopqrstuv";
 const CI_NEW = "ci-new-token-0123456789abcdefghijklmnopqrstuv";
 const DASH = "dash-read-token-0123456789abcdefghijklmnopqrs";
+/** A base64 token: in a query string its `+` reads as a space and its `=` padding as the start of a value. */
+const B64 = "b64+read/token0123456789abcdefghijklmn==";
 const JWT_SECRET = "legacy-jwt-secret-0123456789abcdefghijklmnopqrstuvwxyz";
 const TOKENS = JSON.stringify([
   { name: "ci", token: CI_OLD, scopes: ["write"] },
   { name: "ci", token: CI_NEW, scopes: ["read", "write"] },
   { name: "dashboard", token: DASH, scopes: ["read"] },
+  { name: "b64", token: B64, scopes: ["read"] },
 ]);
 
 let pg: PostgresServer;
@@ -38,6 +41,9 @@ before(async () => {
   pg = await startPostgres();
   const dbUrl = await pg.createDatabase();
   sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
+  // Signed in, as Supabase Auth records it: the function checks these rows before it lets a user in.
+  await addSignedInUser(sql, ADMIN);
+  await addSignedInUser(sql, DEVELOPER);
   fn = await startBundledFunction({
     SUPABASE_DB_URL: dbUrl,
     SUPABASE_URL: jwks.origin,
@@ -106,15 +112,14 @@ test("an admin's RS256 token verifies too; the JWKS was fetched once and cached"
   assert.equal(jwks.hits.get(JWKS_PATH), 1);
 });
 
-test("a signed-in non-admin: 200 on status and plan, 403 forbidden on apply and rollback (nothing written)", async () => {
+test("a signed-in non-admin (any self-signed-up user): 403 forbidden on every route, status and plan included (nothing read or written)", async () => {
   const token = await signUser(es256, { ...DEVELOPER, issuer });
   const before = await trackedCount();
-  const status = await get("status", token);
-  assert.equal(status.status, 200);
-  assert.equal(((await status.json()) as StatusResponse).applied.length, before);
-  const plan = await post(fn.base, "plan", { migrations: [...applied, { name: "900_x.sql", sql: "select 1;", rollback: null }] }, token);
-  assert.equal(plan.status, 200);
-  assert.deepEqual(((await plan.json()) as { pending: string[] }).pending, ["900_x.sql"]);
+  const status = await expectError(await get("status", token), 403, "forbidden");
+  assert.match(status, /dev@example\.com is signed in but is not a migration admin; status needs app_metadata\.role = "admin"/);
+  assert.match(status, /read-scoped machine token/);
+  const plan = await expectError(await post(fn.base, "plan", { migrations: [...applied, { name: "900_x.sql", sql: "select 1;", rollback: null }] }, token), 403, "forbidden");
+  assert.match(plan, /plan needs app_metadata\.role = "admin"/);
   const apply = await expectError(await post(fn.base, "apply", { migrations: [...applied, file()] }, token), 403, "forbidden");
   assert.match(apply, /dev@example\.com is signed in but is not a migration admin; apply needs app_metadata\.role = "admin"/);
   assert.ok(!apply.includes(token));
@@ -125,6 +130,30 @@ test("a signed-in non-admin: 200 on status and plan, 403 forbidden on apply and 
   assert.equal(await trackedCount(), before);
   // user_metadata is writable by the user: a "role" there grants nothing
   assert.equal((await post(fn.base, "rollback", { steps: 1 }, await signUser(es256, { ...DEVELOPER, appRole: "developer", issuer }))).status, 403);
+});
+
+test("an anonymous sign-in (is_anonymous, role authenticated) → 403 forbidden on every route, even with an admin claim", async () => {
+  const anonymousUser = { sub: "00000000-0000-4000-8000-0000000000a1" };
+  await addSignedInUser(sql, anonymousUser, "00000000-0000-4000-8000-00000000a1a1", { anonymous: true });
+  const plain = await signUser(es256, { ...anonymousUser, issuer, anonymous: true, sessionId: "00000000-0000-4000-8000-00000000a1a1" });
+  // app_metadata is server-side, but an anonymous session is nobody in particular: never an admin
+  const claimingAdmin = await signUser(es256, { ...anonymousUser, appRole: "admin", issuer, anonymous: true, sessionId: "00000000-0000-4000-8000-00000000a1a1" });
+  const before = await trackedCount();
+  for (const token of [plain, claimingAdmin]) {
+    const answers = [
+      await get("status", token),
+      await post(fn.base, "plan", { migrations: applied }, token),
+      await post(fn.base, "apply", { migrations: [...applied, file()] }, token),
+      await post(fn.base, "rollback", { steps: 1, dryRun: true }, token),
+      await post(fn.base, "baseline", { migrations: applied, dryRun: true }, token),
+    ];
+    for (const answer of answers) {
+      const message = await expectError(answer, 403, "forbidden");
+      assert.match(message, /anonymous sign-in/);
+      assert.ok(!message.includes(token));
+    }
+  }
+  assert.equal(await trackedCount(), before);
 });
 
 test("expired, tampered, wrong issuer, wrong audience, anon, unknown key, alg none → 401 unauthorized, never echoing the token", async () => {
@@ -161,7 +190,7 @@ test("the legacy HS256 secret path: an admin token signed with SUPAMIGRATE_JWT_S
   const name = await applyAs(token, "laptop");
   assert.equal(await appliedBy(name), `user:${ADMIN.sub} ${ADMIN.email} (client: laptop)`);
   const developer = await signUserHs256(JWT_SECRET, { ...DEVELOPER, issuer });
-  assert.equal((await get("status", developer)).status, 200);
+  await expectError(await get("status", developer), 403, "forbidden");
   await expectError(await post(fn.base, "apply", { migrations: [...applied, file()] }, developer), 403, "forbidden");
 });
 
@@ -203,7 +232,7 @@ test("no token value appears anywhere in the tracking schema", async () => {
   const rows = await sql`select m::text as row from supamigrate.migrations m union all select e::text from supamigrate.events e`;
   const text = rows.map((r) => r.row as string).join("\n");
   assert.ok(rows.length > 5);
-  for (const token of [TOKEN, CI_OLD, CI_NEW, DASH, JWT_SECRET, ...allTokens]) assert.ok(!text.includes(token), "a token was recorded");
+  for (const token of [TOKEN, CI_OLD, CI_NEW, DASH, B64, JWT_SECRET, ...allTokens]) assert.ok(!text.includes(token), "a token was recorded");
   assert.ok(text.includes("token:ci") && text.includes(`user:${ADMIN.sub}`));
 });
 
@@ -211,4 +240,19 @@ test("a JWT in the query string → 400 token-in-url, as is a rotated token's va
   const token = await signUser(es256, { ...ADMIN, issuer });
   await expectError(await fetch(`${fn.base}/status?x=${token}`, { headers: { authorization: `Bearer ${TOKEN}` } }), 400, "token-in-url");
   await expectError(await fetch(`${fn.base}/health?x=${CI_NEW}`), 400, "token-in-url");
+});
+
+test("a token as a bare query key (`?<token>`) → 400 token-in-url: any configured token, a JWT, a base64 token mangled by URL parsing", async () => {
+  const jwt = await signUser(es256, { ...ADMIN, issuer });
+  const queries = [TOKEN, CI_NEW, DASH, jwt, `verbose&${CI_OLD}`, `${DASH}&x=1`, `${TOKEN}=`, B64, `x=${B64}`];
+  for (const query of queries) {
+    for (const route of ["status", "health"]) {
+      const label = `${route}?${query.replace(/[A-Za-z0-9+/=._-]{30,}/g, "<token>")}`;
+      const answer = await fetch(`${fn.base}/${route}?${query}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      const message = await expectError(answer, 400, "token-in-url").catch((error: Error) => assert.fail(`${label}: ${error.message}`));
+      assert.match(message, /Authorization header/, label);
+    }
+  }
+  // an ordinary flag is not a token
+  assert.equal((await fetch(`${fn.base}/status?verbose`, { headers: { authorization: `Bearer ${TOKEN}` } })).status, 200);
 });

@@ -6,6 +6,7 @@
  */
 import { createServer, type Server } from "node:http";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import type postgres from "postgres";
 
 export interface SigningKey {
   readonly alg: "ES256" | "RS256";
@@ -68,16 +69,30 @@ export interface UserClaims {
   readonly audience?: string;
   /** Seconds from now; negative = already expired. */
   readonly expiresIn?: number;
+  /** The `session_id` claim (default `sessionFor(sub)`); null leaves it out. */
+  readonly sessionId?: string | null;
+  /** `is_anonymous` (default false), as Supabase sets it for an anonymous sign-in. */
+  readonly anonymous?: boolean;
+}
+
+/** The session a test user's token belongs to unless told otherwise (`addSignedInUser` creates it): one per user. */
+export function sessionFor(sub: string): string {
+  return `5b0f6d8e${sub.slice(8)}`;
 }
 
 function claims(c: UserClaims) {
+  const anonymous = c.anonymous ?? false;
   return {
     role: c.role ?? "authenticated",
     email: c.email,
-    app_metadata: c.appRole === undefined ? { provider: "email", providers: ["email"] } : { provider: "email", providers: ["email"], role: c.appRole },
+    phone: "",
+    app_metadata: c.appRole === undefined
+      ? { provider: anonymous ? "anonymous" : "email", providers: [anonymous ? "anonymous" : "email"] }
+      : { provider: "email", providers: ["email"], role: c.appRole },
     user_metadata: {},
     aal: "aal1",
-    session_id: "5b0f6d8e-0000-4000-8000-00000000abcd",
+    ...(c.sessionId === null ? {} : { session_id: c.sessionId ?? sessionFor(c.sub) }),
+    is_anonymous: anonymous,
   };
 }
 
@@ -122,3 +137,21 @@ export function unsigned(c: UserClaims): string {
 
 export const ADMIN = { sub: "00000000-0000-4000-8000-000000000001", email: "admin@example.com", appRole: "admin" } as const;
 export const DEVELOPER = { sub: "00000000-0000-4000-8000-000000000002", email: "dev@example.com" } as const;
+
+/**
+ * What Supabase Auth writes when `user` signs in: their auth.users row (if missing) and an auth.sessions
+ * row `sessionId` — the rows the function checks before it lets the user's token in.
+ */
+export async function addSignedInUser(
+  sql: postgres.Sql,
+  user: { readonly sub: string; readonly email?: string; readonly appRole?: string },
+  sessionId: string = sessionFor(user.sub),
+  options: { readonly anonymous?: boolean } = {},
+): Promise<void> {
+  const appMetadata = JSON.stringify(user.appRole === undefined ? { provider: "email" } : { provider: "email", role: user.appRole });
+  await sql`insert into auth.users (id, email, aud, role, raw_app_meta_data, is_anonymous)
+    values (${user.sub}, ${user.email ?? null}, 'authenticated', 'authenticated', ${appMetadata}::jsonb, ${options.anonymous ?? false})
+    on conflict (id) do nothing`;
+  await sql`insert into auth.sessions (id, user_id, created_at, updated_at, aal)
+    values (${sessionId}, ${user.sub}, now(), now(), 'aal1') on conflict (id) do nothing`;
+}

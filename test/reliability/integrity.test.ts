@@ -166,3 +166,18 @@ test("a search_path that shadows pg_try_advisory_lock does not let a second appl
     reserved.release();
   }
 });
+
+test("a role search_path set by a migration cannot make the engine's own reads lie: applied files are not run again", async () => {
+  const { fn, admin, dbUrl } = await target();
+  const counter = file("002_counter.sql", "create table if not exists public.counter (n int);\ninsert into public.counter values (1);");
+  assert.deepEqual((await expectDone(await postJson(fn.base, "apply", { migrations: [first, counter] }))).done.applied, ["001_first.sql", "002_counter.sql"]);
+  // What a migration could leave behind for every later session of the role: to_regclass that never finds the tracking table.
+  await admin.unsafe(`create schema evil;
+    create function evil.to_regclass(text) returns regclass language sql as 'select null::regclass';
+    alter role postgres set search_path = evil, pg_catalog, public`);
+  const later = await bundle.start({ SUPABASE_DB_URL: dbUrl, SUPAMIGRATE_TOKEN: TOKEN });
+  const { done } = await expectDone(await postJson(later.base, "apply", { migrations: [first, counter] }));
+  assert.deepEqual(done, { event: "done", applied: [], failed: null, stoppedBy: null });
+  const [{ n }] = await admin`select count(*)::int as n from public.counter`;
+  assert.equal(n, 1, "002 ran once");
+});

@@ -2,10 +2,11 @@
 // a 401, a token in the URL, a successful apply, a failing apply, a rollback, a 409), in the event log or
 // the tracking rows, in any HTTP answer, or in the CLI's output (`node bin/supamigrate.js` with
 // SUPAMIGRATE_TOKEN set: right token, wrong token, unreachable URL). A database password given to the
-// CLI with --db-url does not show up in its output either.
+// CLI with --db-url does not show up in its output either — nor, when the database URL is malformed or
+// unreachable, in the function's logs and answers, the CLI's `--db-url` output or `supamigrate serve`'s.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -202,3 +203,137 @@ test("the CLI never prints a database password given with --db-url", { timeout: 
   assert.ok(!run.output.includes(password), run.output);
   assert.match(run.output, /could not connect|ECONNREFUSED|unreachable/i);
 });
+
+// --- a malformed or unreachable database URL: described, never shown ---
+
+/** Two halves of a database password: a piece of a password is still a leak. */
+const PW_HEAD = "Pw7Rk2Qs";
+const PW_TAIL = "Lm4Nx8Vc";
+const PW_PIECES = [PW_HEAD, PW_TAIL, `${PW_HEAD}${PW_TAIL}`];
+
+/** [what is wrong, the URL, what the error must say] — each one a URL someone could paste. */
+async function badDbUrls(): Promise<Array<[string, string, RegExp]>> {
+  const port = pg.port;
+  return [
+    ["'#' in the password", `postgresql://postgres:${PW_HEAD}#${PW_TAIL}@127.0.0.1:${port}/postgres`, /'#' → %23.*percent-encode/],
+    ["a port that is not a number", `postgresql://postgres:${PW_HEAD}${PW_TAIL}@127.0.0.1:54x2/postgres`, /port that is not a number from 1 to 65535/],
+    ["'@' in the password", `postgresql://postgres:${PW_HEAD}@${PW_TAIL}@127.0.0.1:${port}/postgres`, /'@' → %40.*percent-encode/],
+    ["an unknown host", `postgresql://postgres:${PW_HEAD}${PW_TAIL}@no-such-host.invalid:5432/postgres`, /host name was not found \((ENOTFOUND|EAI_AGAIN|EAI_NONAME)\): check the host/],
+  ];
+}
+
+function assertNoPassword(text: string, where: string): void {
+  for (const piece of PW_PIECES) assert.ok(!text.includes(piece), `${where} contains the database password (${piece}):\n${text.slice(0, 3000)}`);
+}
+
+test("a malformed or unreachable SUPABASE_DB_URL: the function's logs (start-up and requests) and answers never show the password, and say what is wrong", { timeout: 120_000 }, async () => {
+  for (const [label, url, expected] of await badDbUrls()) {
+    const bad = await bundle.start({ SUPABASE_DB_URL: url, SUPAMIGRATE_TOKEN: TOKEN });
+    try {
+      const texts: string[] = [];
+      assert.equal((await fetch(`${bad.base}/health`)).status, 200, label);
+      // Without the token nothing is said about the database at all.
+      const anonymous = await errorBody(await fetch(`${bad.base}/status`));
+      assert.deepEqual([anonymous.status, anonymous.code], [401, "unauthorized"], label);
+      assert.doesNotMatch(anonymous.message, /SUPABASE_DB_URL/, label);
+      const errors = [];
+      for (const response of [
+        await fetch(`${bad.base}/status`, { headers: authHeaders() }),
+        await postJson(bad.base, "apply", { migrations: [slowFile(701, 0)] }),
+        await postJson(bad.base, "rollback", { steps: 1 }),
+      ]) {
+        const error = await errorBody(response);
+        texts.push(error.text);
+        errors.push(error);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      const logs = bad.process.output();
+      // First what must never happen, then what must be said.
+      assertNoPassword(logs, `the function's log (${label})`);
+      assertNoPassword(texts.join("\n"), `an HTTP answer (${label})`);
+      const unreachable = label === "an unknown host";
+      for (const error of errors) {
+        assert.deepEqual([error.status, error.code], unreachable ? [503, "database-unavailable"] : [500, "not-configured"], `${label}: ${error.message}`);
+        assert.match(error.message, unreachable ? /could not connect to its database \(SUPABASE_DB_URL/ : /^SUPABASE_DB_URL /, label);
+        assert.match(error.message, expected, `${label}: ${error.message}`);
+      }
+      // The operator sees it in the log too: at start-up for a malformed URL, per request for an unreachable one.
+      assert.match(logs, unreachable ? /database connection: .*(ENOTFOUND|EAI_AGAIN|EAI_NONAME)/ : /^supamigrate: SUPABASE_DB_URL .+/m, `${label}:\n${logs}`);
+    } finally {
+      await bad.stop();
+    }
+  }
+});
+
+test("a malformed or unreachable --db-url: the CLI (status, apply, --format json) never prints the password, and says what is wrong", { timeout: 120_000 }, async () => {
+  for (const [label, url, expected] of await badDbUrls()) {
+    for (const args of [["status", "--db-url", url], ["apply", "--db-url", url], ["status", "--db-url", url, "--format", "json"]]) {
+      const run = await cli(args, {});
+      const where = `supamigrate ${args[0]} --db-url <${label}>${args.includes("json") ? " --format json" : ""}`;
+      assert.equal(run.status, 2, `${where}: exit ${run.status}\n${run.output}`);
+      assertNoPassword(run.output, where);
+      assert.match(run.output, expected, `${where}:\n${run.output}`);
+    }
+  }
+});
+
+test("`supamigrate serve --db-url`: refuses a malformed URL at once and serves an unreachable one with 503s, never printing the password", { timeout: 120_000 }, async () => {
+  for (const [label, url, expected] of await badDbUrls()) {
+    const serve = startCli(["serve", "--db-url", url]);
+    try {
+      if (label !== "an unknown host") {
+        // Bounded: a serve that starts anyway must fail this test, not hang it.
+        const code = await Promise.race([serve.exited, new Promise<string>((r) => setTimeout(() => r("still running after 30 s"), 30_000))]);
+        assert.equal(code, 2, `${label}: serve exits 2\n${serve.output()}`);
+        assert.match(serve.output(), new RegExp(`^supamigrate: --db-url .*${expected.source}`, "m"), `${label}:\n${serve.output()}`);
+      } else {
+        const [base, token] = await serve.urlAndToken();
+        const error = await errorBody(await fetch(`${base}/status`, { headers: { authorization: `Bearer ${token}` } }));
+        assert.deepEqual([error.status, error.code], [503, "database-unavailable"], error.message);
+        assert.match(error.message, expected);
+        assertNoPassword(error.message, "serve's answer");
+      }
+    } finally {
+      await serve.stop();
+    }
+    assertNoPassword(serve.output(), `serve's output (${label})`);
+  }
+});
+
+/** A CLI process left running (serve): its output so far, its url/token lines, and a SIGTERM to stop it. */
+function startCli(args: string[]) {
+  const child: ChildProcess = spawn(process.execPath, [BIN, ...args], {
+    cwd: project,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NO_COLOR: "1",
+      ...(process.env.DENO_DIR ? { DENO_DIR: process.env.DENO_DIR } : {}),
+      ...(process.env.DENO_BIN ? { DENO_BIN: process.env.DENO_BIN } : {}),
+    },
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolvePromise) => child.on("close", (code) => resolvePromise(code)));
+  return {
+    output: () => output,
+    exited,
+    async urlAndToken(): Promise<[string, string]> {
+      for (let waited = 0; waited < 60_000; waited += 50) {
+        const url = /^url: (\S+)$/m.exec(output)?.[1];
+        const token = /^token: (\S+)$/m.exec(output)?.[1];
+        if (url && token) return [url, token];
+        if (child.exitCode !== null) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`serve did not print its url and token lines:\n${output}`);
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

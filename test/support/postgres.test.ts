@@ -31,7 +31,7 @@ test("the test server is PostgreSQL 15 on loopback and looks like Supabase to mi
     assert.equal(bytes, 8);
     const tables = await sql`select table_schema || '.' || table_name as t from information_schema.tables
       where table_schema in ('auth','storage') order by 1`;
-    assert.deepEqual(tables.map((r) => r.t), ["auth.users", "storage.buckets", "storage.objects"]);
+    assert.deepEqual(tables.map((r) => r.t), ["auth.sessions", "auth.users", "storage.buckets", "storage.objects"]);
   } finally {
     await sql.end();
   }

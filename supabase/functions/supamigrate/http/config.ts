@@ -12,6 +12,8 @@ export interface FunctionConfig {
   /** Machine tokens and user-token verification (docs/identity.md). */
   readonly identity: IdentityConfig;
   readonly dbUrl: string;
+  /** Which variable `dbUrl` came from, for messages (never the URL itself: it holds the password). */
+  readonly dbUrlName: "SUPAMIGRATE_DB_URL" | "SUPABASE_DB_URL";
   readonly maxBodyBytes: number;
   /** postgres.js pool size (`SUPAMIGRATE_DB_POOL_SIZE`; 1 when serving PGlite, which takes one connection). */
   readonly poolSize: number;
@@ -28,7 +30,8 @@ export function readConfig(env: Env): ConfigResult {
   // SUPAMIGRATE_DB_URL wins when set: the engine needs a session (direct or session-pooler) connection
   // for its advisory lock, so a project whose SUPABASE_DB_URL is the transaction pooler (port 6543)
   // sets the direct URL as this secret instead.
-  const dbUrl = env("SUPAMIGRATE_DB_URL") || env("SUPABASE_DB_URL");
+  const dbUrlName = env("SUPAMIGRATE_DB_URL") ? "SUPAMIGRATE_DB_URL" : "SUPABASE_DB_URL";
+  const dbUrl = env(dbUrlName);
   if (!dbUrl) {
     return { ok: false, message: "SUPABASE_DB_URL is not set: Supabase provides it to deployed functions (or set SUPAMIGRATE_DB_URL to the direct connection string); locally, run `supamigrate serve --db-url <url>`" };
   }
@@ -46,6 +49,7 @@ export function readConfig(env: Env): ConfigResult {
     config: {
       identity: identity.identity,
       dbUrl,
+      dbUrlName,
       maxBodyBytes: numbers.SUPAMIGRATE_MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES,
       poolSize: numbers.SUPAMIGRATE_DB_POOL_SIZE ?? DEFAULT_POOL_SIZE,
       engine: {

@@ -62,6 +62,8 @@ function handler(fake: Fake, env: Record<string, string> = { SUPAMIGRATE_TOKEN: 
       fake.created++;
       return fake.engine;
     },
+    // Machine tokens only in this file: user sessions are checked against real Postgres in test/identity/.
+    userSession: () => Promise.reject(new Error("no user tokens here")),
     version: FUNCTION_VERSION,
     log: (line) => lines.push(line),
   });
@@ -129,6 +131,10 @@ test("token in the query string → 400 token-in-url, by name or by value", asyn
   await expectError(await fetch(new Request(`${BASE}/status?token=abc`, { headers: auth })), 400, "token-in-url");
   await expectError(await fetch(new Request(`${BASE}/health?access_token=abc`)), 400, "token-in-url");
   await expectError(await fetch(new Request(`${BASE}/status?x=${TOKEN}`, { headers: auth })), 400, "token-in-url");
+  // as a bare key, alone or among others, or as `Bearer <token>`
+  for (const query of [TOKEN, `a=1&${TOKEN}`, `${TOKEN}=`, `x=Bearer%20${TOKEN}`]) {
+    await expectError(await fetch(new Request(`${BASE}/status?${query}`, { headers: auth })), 400, "token-in-url");
+  }
   assert.equal((await fetch(new Request(`${BASE}/status?verbose=1`, { headers: auth }))).status, 200);
   assert.equal(fake.calls.length, 1);
 });
@@ -245,6 +251,33 @@ test("a client that disconnects does not stop the run", async () => {
   assert.equal(finished, true);
   assert.match(lines[0], /client disconnected/);
   assert.equal(fake.cancelled, 0);
+});
+
+test("a database URL postgres.js would misread → 500 not-configured that says what is wrong, after auth, never showing the password", async () => {
+  const originalError = console.error;
+  const logged: string[] = [];
+  console.error = (line: string) => logged.push(line);
+  try {
+    const password = "Hq2Lr8Xv5Tn1";
+    for (const [url, expected] of [
+      [`postgresql://postgres:${password}#x@db.example.com:5432/postgres`, /'#' → %23/],
+      [`postgresql://postgres:${password}@db.example.com:port/postgres`, /port that is not a number/],
+    ] as const) {
+      const fake = fakeEngine();
+      const fetch = handler(fake, { SUPAMIGRATE_TOKEN: TOKEN, SUPAMIGRATE_DB_URL: url });
+      // a caller without the token learns nothing about the URL
+      await expectError(await fetch(new Request(`${BASE}/status`)), 401, "unauthorized");
+      const message = await expectError(await fetch(new Request(`${BASE}/status`, { headers: auth })), 500, "not-configured");
+      assert.match(message, /^SUPAMIGRATE_DB_URL /);
+      assert.match(message, expected);
+      assert.match(message, /supabase secrets set SUPAMIGRATE_DB_URL=/);
+      assert.ok(!message.includes(password), message);
+      assert.equal(fake.created, 0, "the engine (and postgres.js) never sees the URL");
+    }
+    assert.ok(logged.length >= 2 && logged.every((line) => !line.includes(password)), logged.join("\n"));
+  } finally {
+    console.error = originalError;
+  }
 });
 
 test("unexpected exceptions → 500 internal-error without their message; connection errors → 503", async () => {

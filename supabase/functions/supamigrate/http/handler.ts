@@ -1,25 +1,36 @@
 /**
- * The function's request handler: routing, token-in-URL refusal, auth, body validation, then the
- * engine. Runtime-neutral (its dependencies are passed in), so Node tests drive it with a fake engine
- * and `index.ts` wires it to Deno's environment and a real engine.
+ * The function's request handler: routing, token-in-URL refusal, auth, the database URL check, a
+ * user's session check, body validation, then the engine. Runtime-neutral (its dependencies are
+ * passed in), so Node tests drive it with a fake engine and `index.ts` wires it to Deno's environment
+ * and a real engine.
  */
 import type { MigrationEngine, Rejection } from "../../../../shared/engine/types.ts";
 import {
   validateApplyRequest, validateBaselineRequest, validateImportHistoryRequest, validateRepairRequest, validateRollbackRequest,
 } from "../../../../shared/protocol/validate.ts";
+import { checkDbUrl, connectionFailureReason, scrubSecrets } from "../../../../shared/protocol/db-url.ts";
 import { configuredTokenValues } from "../identity/config.ts";
-import { type Identity, withVerifiedActor } from "../identity/identity.ts";
-import { admit, refuseTokenInUrl } from "./auth.ts";
+import { type Identity, type UserIdentity, withVerifiedActor } from "../identity/identity.ts";
+import type { SessionVerdict } from "../identity/session.ts";
+import { admit, unauthorizedHeaders } from "./auth.ts";
 import { readJsonBody } from "./body.ts";
 import { type Env, type FunctionConfig, readConfig } from "./config.ts";
 import { errorResponse, internalError, jsonResponse } from "./errors.ts";
+import { logSecrets } from "./log-secrets.ts";
 import { describeRoutes, matchRoute, type RouteName } from "./routes.ts";
 import { ndjsonResponse } from "./stream.ts";
+import { refuseTokenInUrl } from "./token-in-url.ts";
 
 export interface HandlerDeps {
   readonly env: Env;
   /** The engine for this configuration: created lazily, once per isolate. */
   readonly engine: (config: FunctionConfig) => MigrationEngine;
+  /**
+   * Whether a verified user's session is still live (identity/session.ts: auth.sessions, auth.users),
+   * asked before every route a user calls. Required: a handler without it would let a signed-out,
+   * banned or deleted admin in until their token expires.
+   */
+  readonly userSession: (config: FunctionConfig, user: UserIdentity) => Promise<SessionVerdict>;
   readonly version: string;
   /** One line per request; never given the token or a body. */
   readonly log?: (line: string) => void;
@@ -55,6 +66,18 @@ export function createHandler(deps: HandlerDeps): (request: Request) => Promise<
       // Who is calling (machine token or verified Supabase user) and may they call this route.
       const admitted = await admit(request, configured.config.identity, match.route);
       if (!admitted.ok) return finish(admitted.response);
+      // Only now, to a caller who may see it: a URL postgres.js would misread (or quote in an error) is
+      // described — never shown — instead of being handed to the driver.
+      const { dbUrlName } = configured.config;
+      const database = checkDbUrl(configured.config.dbUrl);
+      if (!database.ok) {
+        console.error(`supamigrate: ${dbUrlName} ${database.problem}`);
+        return finish(errorResponse(500, "not-configured", `${dbUrlName} ${database.problem}. ${howToSetDbUrl(dbUrlName)} Nothing was run.`));
+      }
+      if (admitted.identity.kind === "user") {
+        const session = await deps.userSession(configured.config, admitted.identity);
+        if (!session.ok) return finish(errorResponse(session.status, session.code, session.message, unauthorizedHeaders(session.status)));
+      }
 
       const response = await route(match.route, request, configured.config, admitted.identity);
       if (response.headers.get("content-type")?.startsWith("application/x-ndjson")) return response;
@@ -126,17 +149,21 @@ export function createHandler(deps: HandlerDeps): (request: Request) => Promise<
   }
 
   function unexpected(error: unknown): Response {
-    if (isConnectionError(error)) {
+    const code = connectionErrorCode(error);
+    if (code !== null) {
       logError("database connection", error);
-      return errorResponse(503, "database-unavailable", "the function could not connect to its database: check SUPABASE_DB_URL (locally: --db-url) and that the database is up, then retry. Nothing was applied.");
+      const name = deps.env("SUPAMIGRATE_DB_URL") ? "SUPAMIGRATE_DB_URL" : "SUPABASE_DB_URL";
+      const reason = connectionFailureReason(code) ?? `the connection failed (${code}): check the URL and that the database is up`;
+      return errorResponse(503, "database-unavailable", `the function could not connect to its database (${name}; locally: --db-url): ${reason}; then retry. Nothing was applied.`);
     }
     logError("request", error);
     return internalError();
   }
 
+  /** Logs an error with every secret the function knows blanked out (a driver's message can quote the database URL). */
   function logError(where: string, error: unknown): void {
     const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    console.error(`supamigrate: unexpected error in ${where}: ${text}`);
+    console.error(scrubSecrets(`supamigrate: unexpected error in ${where}: ${text}`, logSecrets(deps.env)));
   }
 }
 
@@ -145,12 +172,19 @@ function rejected(rejection: Rejection): Response {
 }
 
 const CONNECTION_CODES = new Set([
-  "ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "ECONNRESET", "EHOSTUNREACH", "EAI_AGAIN",
+  "ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "ECONNRESET", "EHOSTUNREACH", "EAI_AGAIN", "EAI_NONAME",
   "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED",
   "57P01", "57P03", "28P01", "28000", "3D000", "53300",
 ]);
 
-function isConnectionError(error: unknown): boolean {
+/** The error's code when it is a failure to reach or log in to the database, else null. */
+function connectionErrorCode(error: unknown): string | null {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && CONNECTION_CODES.has(code);
+  return typeof code === "string" && CONNECTION_CODES.has(code) ? code : null;
+}
+
+function howToSetDbUrl(name: "SUPAMIGRATE_DB_URL" | "SUPABASE_DB_URL"): string {
+  return name === "SUPAMIGRATE_DB_URL"
+    ? "Set it again with `supabase secrets set SUPAMIGRATE_DB_URL=<url>` (locally: the --db-url of `supamigrate serve`)."
+    : "Supabase provides SUPABASE_DB_URL to deployed functions; locally it is the --db-url of `supamigrate serve`. To use another URL, set SUPAMIGRATE_DB_URL (`supabase secrets set`), which takes precedence.";
 }

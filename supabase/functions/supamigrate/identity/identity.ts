@@ -9,9 +9,18 @@ import type { ApplyMeta } from "../../../../shared/protocol/types.ts";
 import type { IdentityConfig } from "./config.ts";
 import { looksLikeJwt, verifyUserToken } from "./jwt.ts";
 
-export type Identity =
-  | { readonly kind: "token"; readonly name: string; readonly scopes: readonly Scope[] }
-  | { readonly kind: "user"; readonly id: string; readonly email: string | null; readonly admin: boolean };
+export interface UserIdentity {
+  readonly kind: "user";
+  readonly id: string;
+  readonly email: string | null;
+  readonly admin: boolean;
+  /** The token's `session_id`: checked against auth.sessions before the route runs (session.ts). */
+  readonly sessionId: string | null;
+  /** An anonymous sign-in (`is_anonymous`): refused on every route. */
+  readonly anonymous: boolean;
+}
+
+export type Identity = { readonly kind: "token"; readonly name: string; readonly scopes: readonly Scope[] } | UserIdentity;
 
 export type Authenticated =
   | { readonly ok: true; readonly identity: Identity }
@@ -36,7 +45,8 @@ export async function authenticate(authorization: string | null, config: Identit
   if (config.jwt !== null && looksLikeJwt(presented)) {
     const verified = await verifyUserToken(presented, config.jwt);
     if (!verified.ok) return verified;
-    return { ok: true, identity: { kind: "user", id: verified.user.id, email: verified.user.email, admin: verified.user.appRole === "admin" } };
+    const { id, email, appRole, sessionId, anonymous } = verified.user;
+    return { ok: true, identity: { kind: "user", id, email, admin: appRole === "admin", sessionId, anonymous } };
   }
   if (looksLikeJwt(presented)) {
     return unauthorized("the bearer token is a JWT, but this function does not accept Supabase user tokens (SUPABASE_URL is not set): use a machine token (SUPAMIGRATE_TOKEN)");
@@ -52,7 +62,12 @@ function unauthorized(message: string): Authenticated {
   return { ok: false, status: 401, code: "unauthorized", message };
 }
 
-/** Null when `identity` may call `route`, else the 403 message. */
+/**
+ * Null when `identity` may call `route`, else the 403 message. A machine token needs the route's scope; a
+ * user needs to be a migration admin on **every** route: status and plan list who applied what (emails,
+ * git SHAs, CI run ids), which any self-signed-up user of the project must not read. An anonymous
+ * sign-in (`is_anonymous`, role `authenticated` all the same) is refused even if it claims admin.
+ */
 export function forbiddenReason(identity: Identity, route: ProtectedRoute): string | null {
   const needed = scopeFor(route);
   if (identity.kind === "token") {
@@ -60,10 +75,17 @@ export function forbiddenReason(identity: Identity, route: ProtectedRoute): stri
     return `this token ("${identity.name}") has the ${identity.scopes.join("+") || "no"} scope; ${route} needs ${needed}: ` +
       "use a token with the write scope (SUPAMIGRATE_TOKENS) or SUPAMIGRATE_TOKEN";
   }
-  if (needed === "read" || identity.admin) return null;
+  if (identity.anonymous) {
+    return "this access token is an anonymous sign-in (is_anonymous), which may not call supamigrate on any route: " +
+      "sign in with the email account of a migration admin (app_metadata.role = \"admin\"), or use a machine token (SUPAMIGRATE_TOKEN / SUPAMIGRATE_TOKENS)";
+  }
+  if (identity.admin) return null;
+  const reader = needed === "read"
+    ? " (status and plan show who applied what, so they are for admins too; a dashboard or script reads them with a read-scoped machine token in SUPAMIGRATE_TOKENS)"
+    : "";
   return `${identity.email ?? `user ${identity.id}`} is signed in but is not a migration admin; ${route} needs app_metadata.role = "admin" ` +
     "(set by scripts/012_create_admin_user.sql, or `update auth.users set raw_app_meta_data = raw_app_meta_data || '{\"role\":\"admin\"}' where email = …`), " +
-    "then sign in again so the new access token carries it. Any signed-in user may read status and plan.";
+    `then sign in again so the new access token carries it${reader}.`;
 }
 
 /** What `applied_by` records for a verified identity: `token:<name>` or `user:<id> <email>`, never a token. */

@@ -13,6 +13,10 @@ export interface VerifiedUser {
   readonly email: string | null;
   /** `app_metadata.role` (server-side only: users cannot change their own app_metadata). */
   readonly appRole: string | null;
+  /** The `session_id` claim: the auth.sessions row this token belongs to (checked in session.ts). */
+  readonly sessionId: string | null;
+  /** `is_anonymous: true`: an anonymous sign-in (role `authenticated`, but nobody in particular). */
+  readonly anonymous: boolean;
 }
 
 export type JwtResult =
@@ -57,7 +61,7 @@ export async function verifyUserToken(token: string, settings: JwtSettings): Pro
   }
   // Only chooses the message: the token is refused either way.
   if (unverified.role === "anon") {
-    return refuse("this is the project's anon (publishable) key or an anonymous session, not a signed-in user: sign in (VS Code: “Supamigrate: Sign In”) or use a machine token (SUPAMIGRATE_TOKEN)");
+    return refuse("this is the project's anon (publishable) key, not a signed-in user: sign in (VS Code: “Supamigrate: Sign In”) or use a machine token (SUPAMIGRATE_TOKEN)");
   }
 
   let payload: JWTPayload;
@@ -83,7 +87,17 @@ export async function verifyUserToken(token: string, settings: JwtSettings): Pro
   const appRole = typeof appMetadata === "object" && appMetadata !== null && typeof (appMetadata as Record<string, unknown>).role === "string"
     ? (appMetadata as Record<string, string>).role
     : null;
-  return { ok: true, user: { id: payload.sub, email: typeof payload.email === "string" && payload.email ? payload.email : null, appRole } };
+  return {
+    ok: true,
+    user: {
+      id: payload.sub,
+      email: typeof payload.email === "string" && payload.email ? payload.email : null,
+      appRole,
+      sessionId: typeof payload.session_id === "string" && payload.session_id ? payload.session_id : null,
+      // Anything but a plain `false` counts: a token that says it is anonymous in any way is treated as such.
+      anonymous: payload.is_anonymous !== undefined && payload.is_anonymous !== false,
+    },
+  };
 }
 
 function verifyOptions(settings: JwtSettings, algorithms: string[]) {
