@@ -4,12 +4,15 @@
  * password and refresh-token grants, email OTP send/verify, user, logout — issuing access tokens
  * signed ES256 with a key made at start and published at /auth/v1/.well-known/jwks.json. Like the
  * real gateway it requires the `apikey` header, and it forwards /functions/v1/* to the REAL function
- * (Deno, real PostgreSQL), which verifies those tokens itself. Test-only endpoints under /__stand-in/
- * expose the last emailed code, recorded requests and the token lifetime.
+ * (Deno, real PostgreSQL), which verifies those tokens itself. Like GoTrue it keeps its users in
+ * auth.users and each session in auth.sessions of the project's database (the function checks both
+ * before it runs anything for a user); sign-out deletes the session's row. Test-only endpoints under
+ * /__stand-in/ expose the last emailed code, recorded requests and the token lifetime.
  */
 import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT } from "jose";
+import postgres from "postgres";
 
 interface User {
   readonly id: string;
@@ -31,6 +34,8 @@ export interface AuthStandIn {
   readonly origin: string;
   /** Where /functions/v1/* goes (set once the function listens). */
   setFunctionOrigin(origin: string): void;
+  /** The project's database, where users and sessions are kept (set before anyone signs in). */
+  setDatabase(dbUrl: string): void;
   close(): Promise<void>;
 }
 
@@ -43,14 +48,28 @@ export async function startAuthStandIn(anonKey: string): Promise<AuthStandIn> {
   const { privateKey, publicKey } = await generateKeyPair("ES256", { extractable: true });
   const jwk = { ...(await exportJWK(publicKey)), kid: "stand-in-1", alg: "ES256", use: "sig" };
   const users: User[] = [...STAND_IN_USERS];
-  const refreshTokens = new Map<string, User>();
+  const refreshTokens = new Map<string, { user: User; sessionId: string }>();
+  let db: postgres.Sql | null = null;
+
+  /** The user's auth.users row (as GoTrue keeps it) and a new auth.sessions row; returns the session id. */
+  async function startSession(user: User): Promise<string> {
+    if (!db) throw new Error("the stand-in has no database (setDatabase)");
+    const sessionId = randomUUID();
+    await db`insert into auth.users (id, aud, role, email, raw_app_meta_data, raw_user_meta_data)
+      values (${user.id}, 'authenticated', 'authenticated', ${user.email}, ${JSON.stringify(user.appMetadata)}::jsonb, '{}'::jsonb)
+      on conflict (id) do update set raw_app_meta_data = excluded.raw_app_meta_data`;
+    await db`insert into auth.sessions (id, user_id, created_at, updated_at, aal) values (${sessionId}, ${user.id}, now(), now(), 'aal1')`;
+    return sessionId;
+  }
   const codes = new Map<string, string>();
   const recorded: RecordedRequest[] = [];
   let expiresIn = 3600;
   let functionOrigin: URL | null = null;
   let origin = "";
 
-  async function session(user: User) {
+  /** Tokens for a session: a new one, or (refresh) the same session id, as GoTrue keeps it across refreshes. */
+  async function session(user: User, existing: string | null = null) {
+    const sessionId = existing ?? await startSession(user);
     const now = Math.floor(Date.now() / 1000);
     const accessToken = await new SignJWT({
       email: user.email,
@@ -58,7 +77,7 @@ export async function startAuthStandIn(anonKey: string): Promise<AuthStandIn> {
       app_metadata: user.appMetadata,
       user_metadata: {},
       aal: "aal1",
-      session_id: randomUUID(),
+      session_id: sessionId,
     })
       .setProtectedHeader({ alg: "ES256", kid: jwk.kid, typ: "JWT" })
       .setIssuer(`${origin}/auth/v1`)
@@ -68,7 +87,7 @@ export async function startAuthStandIn(anonKey: string): Promise<AuthStandIn> {
       .setExpirationTime(now + expiresIn)
       .sign(privateKey);
     const refreshToken = randomBytes(16).toString("hex");
-    refreshTokens.set(refreshToken, user);
+    refreshTokens.set(refreshToken, { user, sessionId });
     return { access_token: accessToken, token_type: "bearer", expires_in: expiresIn, expires_at: now + expiresIn, refresh_token: refreshToken, user: userJson(user) };
   }
 
@@ -134,10 +153,10 @@ export async function startAuthStandIn(anonKey: string): Promise<AuthStandIn> {
           return user ? json(res, 200, await session(user)) : authError(res, 400, "invalid_credentials", "Invalid login credentials");
         }
         if (grant === "refresh_token") {
-          const user = refreshTokens.get(String(body.refresh_token));
-          if (!user) return authError(res, 400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found");
+          const refreshed = refreshTokens.get(String(body.refresh_token));
+          if (!refreshed) return authError(res, 400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found");
           refreshTokens.delete(String(body.refresh_token)); // rotation: each refresh token is used once
-          return json(res, 200, await session(user));
+          return json(res, 200, await session(refreshed.user, refreshed.sessionId));
         }
         return authError(res, 400, "unsupported_grant_type", "unsupported grant_type");
       }
@@ -165,6 +184,13 @@ export async function startAuthStandIn(anonKey: string): Promise<AuthStandIn> {
         }
       }
       if (path === "/auth/v1/logout" && req.method === "POST") {
+        // As GoTrue: the access token's session ends (its row goes), so the function refuses that token from now on.
+        try {
+          const { payload } = await jwtVerify(bearer ?? "", publicKey, { issuer: `${origin}/auth/v1`, audience: "authenticated" });
+          if (db && typeof payload.session_id === "string") await db`delete from auth.sessions where id = ${payload.session_id}`;
+        } catch {
+          // an expired or foreign token: nothing to end
+        }
         res.writeHead(204).end();
         return;
       }
@@ -181,6 +207,12 @@ export async function startAuthStandIn(anonKey: string): Promise<AuthStandIn> {
     setFunctionOrigin(value) {
       functionOrigin = new URL(value);
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    setDatabase(dbUrl) {
+      db = postgres(dbUrl, { max: 2, onnotice: () => {} });
+    },
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db?.end({ timeout: 5 });
+    },
   };
 }

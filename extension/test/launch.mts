@@ -41,6 +41,7 @@ try {
   const dbUrl = await pg.createDatabase("extension_test");
   serve = await startServe({ dbUrl, token: "extension-test-token-0123456789abcdef", env: { SUPABASE_URL: standIn.origin } });
   standIn.setFunctionOrigin(new URL(serve.url).origin);
+  standIn.setDatabase(dbUrl);
   say(`function at ${serve.url}`);
   cpSync(join(extensionDir, "test/fixture/workspace"), workspace, { recursive: true });
   mkdirSync(join(workspace, ".vscode"), { recursive: true });

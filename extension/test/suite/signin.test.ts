@@ -120,9 +120,13 @@ suite("sign-in: Supabase users through supabase-js (stand-in Auth, real function
     }
   });
 
-  test("Sign Out clears SecretStorage; a non-admin signed in with an emailed code reads status but apply is refused (403)", async () => {
+  test("Sign Out clears SecretStorage and ends the session; a non-admin signed in with an emailed code is refused (403)", async () => {
+    const signedOut = (await stored())!.access_token;
     assert.strictEqual(await vscode.commands.executeCommand("supamigrate.signOut"), true);
     assert.strictEqual(await stored(), null);
+    // The signed-out token is refused by the function at once, not when it expires.
+    const afterSignOut = await fetch(`${env!.projectUrl}/functions/v1/supamigrate/status`, { headers: { apikey: env!.anonKey!, authorization: `Bearer ${signedOut}` } });
+    assert.strictEqual(afterSignOut.status, 401);
 
     const code = async () => (await standIn<{ code: string }>("/__stand-in/code?email=dev%40example.com")).code;
     const { result } = await answering("Email one-time code", ["dev@example.com", code], () =>
@@ -133,7 +137,8 @@ suite("sign-in: Supabase users through supabase-js (stand-in Auth, real function
     await openMigration(MIGRATION, "create table if not exists public.signed_in (id int);\nalter table public.signed_in enable row level security;\n");
     const { result: outcome, errors } = await confirmingAndCatching(() =>
       vscode.commands.executeCommand<{ error?: string }>("supamigrate.applyMigration", scriptUri(MIGRATION)));
-    assert.match(outcome.error ?? "", /dev@example\.com is signed in but is not a migration admin; apply needs app_metadata\.role = "admin"/);
+    // status and plan show who applied what, so they are for admins too: the first call is refused.
+    assert.match(outcome.error ?? "", /dev@example\.com is signed in but is not a migration admin; status needs app_metadata\.role = "admin"/);
     assert.strictEqual(errors.length, 1);
     const rows = await sql.unsafe(`select name from supamigrate.migrations where name = '${MIGRATION}'`);
     assert.strictEqual(rows.length, 0);
