@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { InvalidMigrationName, migrationTemplate, nextMigrationName, rollbackTemplate } from "../../shared/adoption/new-migration.ts";
+import { InvalidMigrationName, migrationTemplate, nextMigrationName, rollbackTemplate } from "../../shared/migrations/new-migration.ts";
 import { reportError, UsageError } from "../output/errors.ts";
 
 export { migrationTemplate, nextMigrationName, rollbackTemplate };

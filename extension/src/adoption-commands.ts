@@ -4,7 +4,7 @@
  * record the files as applied after confirmation). docs/adoption.md.
  */
 import * as vscode from "vscode";
-import { InvalidMigrationName, migrationTemplate, nextMigrationName, rollbackTemplate } from "../../shared/adoption/new-migration.ts";
+import { InvalidMigrationName, migrationTemplate, nextMigrationName, rollbackTemplate } from "../../shared/migrations/new-migration.ts";
 import { FunctionCallError } from "../../shared/client/index.ts";
 import type { BaselineFileReport, BaselineRequest } from "../../shared/protocol/adoption.ts";
 import { applyMeta } from "./apply.ts";

@@ -1,11 +1,12 @@
 /**
- * What a set of migration files declares (the lint engine's schema model, walked in contract order) compared
+ * What a set of migration files declares (the schema model, walked in contract order) compared
  * with what the live database has (pg_catalog), file by file: the check that keeps `baseline` from marking
  * a file as applied when it never ran. Reads only.
  */
 import type postgres from "postgres";
-import { buildProject } from "../lint/engine.ts";
-import { positionOf, type SchemaModel, type TableState } from "../lint/schema-model.ts";
+import { collectMigrations } from "../migrations/index.ts";
+import { parseMigrations } from "../schema/migrations.ts";
+import { buildSchemaModel, positionOf, type SchemaModel, type TableState } from "../schema/model.ts";
 import type { BaselineFileReport } from "../protocol/adoption.ts";
 import type { MigrationPayload } from "../protocol/types.ts";
 
@@ -96,11 +97,11 @@ function comparableType(type: string): boolean {
  * table recreated by a later file counts for that later file); a column counts for the file that added it.
  */
 export async function compareFilesWithCatalog(migrations: readonly MigrationPayload[], catalog: LiveCatalog): Promise<BaselineFileReport[]> {
-  // buildProject puts the files in contract order and checksums them (the report carries the checksums).
-  const project = await buildProject({ dir: "", listing: migrations.map((m) => ({ relativePath: m.name, text: m.sql })) });
-  const model = project.schema;
-  const byOrder = new Map(project.files.map((f) => [f.order, f.name]));
-  const lastOrder = project.files.length - 1;
+  // In contract order, with checksums (the report carries them).
+  const files = await parseMigrations(collectMigrations("", migrations.map((m) => ({ relativePath: m.name, text: m.sql }))));
+  const model = buildSchemaModel(files);
+  const byOrder = new Map(files.map((f) => [f.order, f.name]));
+  const lastOrder = files.length - 1;
   const checked = new Map<string, number>();
   const problems = new Map<string, string[]>();
   const note = (file: string, problem: string | null) => {
@@ -150,7 +151,7 @@ export async function compareFilesWithCatalog(migrations: readonly MigrationPayl
     }
   }
 
-  return project.files.map((f) => {
+  return files.map((f) => {
     const list = problems.get(f.name) ?? [];
     const count = checked.get(f.name) ?? 0;
     const status = list.length > 0 ? "mismatch" : count === 0 ? "unchecked" : "ok";

@@ -25,7 +25,7 @@ import type postgres from "postgres";
 import type { MigrationFailure } from "../protocol/types.ts";
 import { endsSession, failureFromError, isPostgresError } from "./errors.ts";
 import { assertLockSession, type HeldLock, LockLostError } from "./lock.ts";
-import { quoteIdent } from "../lint/sql-names.ts";
+import { quoteIdent } from "../sql/names.ts";
 import type { RunnableFile, RunnableStatement } from "./split.ts";
 import { sqlLiteral } from "./tracking.ts";
 import { newFileMarker, openingGuard, recordGuard } from "./file-guard.ts";

@@ -2,13 +2,13 @@
  * Runs the rules over a migrations folder and returns findings as data. Rules never throw at the
  * user: a rule that crashes becomes an internal-error finding, so one bug never hides the rest.
  */
-import { collectMigrations, type ListedFile, migrationChecksum, rollbackPathFor } from "../migrations/index.ts";
-import { loadParser, type ParsedSql, TextIndex } from "../sql/index.ts";
+import { collectMigrations, type ListedFile } from "../migrations/index.ts";
+import { loadParser, type ParsedSql, spanRange, TextIndex } from "../sql/index.ts";
+import { parseMigrations } from "../schema/migrations.ts";
 import { reparseSql } from "./incremental-parse.ts";
 import { configurableRuleIds } from "./config.ts";
-import { spanRange } from "./fixes.ts";
 import { rules as registeredRules } from "./registry.ts";
-import { buildSchemaModel } from "./schema-model.ts";
+import { buildSchemaModel } from "../schema/model.ts";
 import { applySuppressions, UNUSED_IGNORE } from "./suppression.ts";
 import type { Finding, LintFile, LintProject, Range, Report, Rule, Severity, SeveritySetting } from "./types.ts";
 
@@ -71,41 +71,22 @@ export async function lintProject(input: LintInput, cache?: ProjectCache): Promi
 
 /** Parses and checksums every migration of a listing into the project the rules see. */
 export async function buildProject(input: LintInput, cache?: ProjectCache): Promise<LintProject> {
-  await loadParser();
   const folder = collectMigrations(input.dir, input.listing);
   const decodeErrors = new Map<string, string>();
   for (const item of input.listing) if (item.decodeError) decodeErrors.set(item.relativePath, item.decodeError);
-  const files: LintFile[] = [];
   const timing = input.onTiming;
   const started = timing ? performance.now() : 0;
-  // Checksums are computed off the main thread (crypto.subtle): start them all now, so hashing overlaps parsing.
-  const reusable = folder.migrations.map((migration) => {
-    const cached = cache?.get(migration.path);
-    return cached && cached.text === migration.sql && !decodeErrors.has(migration.name) ? cached : null;
+  const files = await parseMigrations(folder, {
+    reuse: (migration) => {
+      const cached = cache?.get(migration.path);
+      return cached && cached.text === migration.sql && !decodeErrors.has(migration.name) ? cached : null;
+    },
+    parse: (migration) => {
+      const decodeError = decodeErrors.get(migration.name);
+      return decodeError ? unparsed(decodeError) : reparseSql(migration.sql, cache?.get(migration.path)?.parsed ?? null);
+    },
   });
-  const checksums = folder.migrations.map((migration, order) => reusable[order] ? null : migrationChecksum(migration.sql));
-  for (const [order, migration] of folder.migrations.entries()) {
-    const reuse = reusable[order];
-    const decodeError = decodeErrors.get(migration.name) ?? null;
-    let file: LintFile;
-    if (reuse) {
-      file = reuse.order === order && reuse.rollback === migration.rollback ? reuse : { ...reuse, order, rollback: migration.rollback };
-    } else {
-      const parsed = decodeError ? unparsed(decodeError) : reparseSql(migration.sql, cache?.get(migration.path)?.parsed ?? null);
-      file = {
-        path: migration.path,
-        name: migration.name,
-        text: migration.sql,
-        parsed,
-        rollback: migration.rollback,
-        rollbackPath: rollbackPathFor(migration.path),
-        order,
-        checksum: await checksums[order]!,
-      };
-    }
-    cache?.set(file.path, file);
-    files.push(file);
-  }
+  for (const file of files) cache?.set(file.path, file);
   const parsed = timing ? performance.now() : 0;
   timing?.("parse", parsed - started);
   const schema = buildSchemaModel(files);

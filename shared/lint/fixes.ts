@@ -4,15 +4,8 @@
  * the tests use to check that a fix silences its rule.
  */
 import type { StatementSpan } from "../sql/index.ts";
-import { TextIndex } from "../sql/index.ts";
-import type { Range, TextEdit } from "./types.ts";
-
-/** The range of a UTF-16 offset span in an indexed text (findings and edits alike). */
-export function spanRange(index: TextIndex, start: number, end: number): Range {
-  const from = index.positionAt(start);
-  const to = index.positionAt(Math.max(start, end));
-  return { line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
-}
+import { spanRange, TextIndex } from "../sql/index.ts";
+import type { TextEdit } from "./types.ts";
 
 /** Inserts `text` at a UTF-16 offset. */
 export function insertAt(index: TextIndex, offset: number, text: string): TextEdit {

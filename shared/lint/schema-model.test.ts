@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { buildProject, runRules } from "./engine.ts";
-import { buildSchemaModel, positionOf } from "./schema-model.ts";
+import { buildSchemaModel, positionOf } from "../schema/model.ts";
 
 async function model(files: Record<string, string>) {
   const project = await buildProject({ dir: "scripts", listing: Object.entries(files).map(([relativePath, text]) => ({ relativePath, text })) });

@@ -6,7 +6,7 @@
  * An ignore that silences nothing, or names an unknown rule, is itself reported as `unused-ignore`.
  */
 import type { ParsedStatement, Position } from "../sql/index.ts";
-import { spanRange } from "./fixes.ts";
+import { spanRange } from "../sql/index.ts";
 import type { Finding, LintFile, Severity } from "./types.ts";
 
 export const UNUSED_IGNORE = "unused-ignore";

@@ -2,18 +2,14 @@
  * The lint vocabulary. A finding is plain data (never an exception): the CLI prints it, the
  * extension turns it into a diagnostic and its fixes into code actions.
  */
-import type { ParsedSql } from "../sql/index.ts";
+import type { ParsedMigration } from "../schema/migrations.ts";
+import type { Range } from "../sql/index.ts";
 
 export type Severity = "error" | "warning" | "info";
 export type SeveritySetting = Severity | "off";
 
 /** 1-based lines and columns in UTF-16 code units (as VS Code counts); the end is exclusive. */
-export interface Range {
-  readonly line: number;
-  readonly column: number;
-  readonly endLine: number;
-  readonly endColumn: number;
-}
+export type { Range } from "../sql/index.ts";
 
 /** Replace `range` in the finding's file with `newText` (an insertion when the range is empty). */
 export interface TextEdit {
@@ -49,22 +45,8 @@ export interface Finding {
 }
 
 /** A migration as the rules see it. */
-export interface LintFile {
-  /** Path as reported, e.g. `scripts/019_recreate_results_tables.sql`. */
-  readonly path: string;
-  /** Bare file name, e.g. `019_recreate_results_tables.sql`. */
-  readonly name: string;
-  readonly text: string;
-  readonly parsed: ParsedSql;
-  /** The rollback file's text, or null when there is none. */
-  readonly rollback: string | null;
-  /** Where the rollback file is (or would be): `scripts/rollback/<name>`. */
-  readonly rollbackPath: string;
-  /** Position in contract order among the project's migrations (0-based). */
-  readonly order: number;
-  /** The contract checksum of `text`. */
-  readonly checksum: string;
-}
+/** A migration as the rules see it (the schema layer's parsed migration). */
+export type LintFile = ParsedMigration;
 
 /** Where a rule reports: a UTF-16 offset span in the file's text, or an explicit range. */
 export type ReportAt = { readonly start: number; readonly end: number } | { readonly range: Range };
@@ -127,5 +109,5 @@ export interface Rule {
   checkProject?(context: ProjectContext): void;
 }
 
-import type { SchemaModel } from "./schema-model.ts";
+import type { SchemaModel } from "../schema/model.ts";
 export type { SchemaModel };

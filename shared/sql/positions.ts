@@ -10,6 +10,14 @@ export interface Position {
   readonly column: number;
 }
 
+/** A span of a file: 1-based lines, columns in UTF-16 code units (as VS Code counts), end exclusive. */
+export interface Range {
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+}
+
 export class TextIndex {
   readonly text: string;
   /** UTF-16 offset where each line starts. */
@@ -100,4 +108,11 @@ export function offsetOfCodePoint(text: string, codePoint: number): number {
     offset += code >= 0xd800 && code <= 0xdbff && offset + 1 < text.length ? 2 : 1;
   }
   return offset;
+}
+
+/** The range of a UTF-16 offset span in an indexed text (findings, edits and schema places alike). */
+export function spanRange(index: TextIndex, start: number, end: number): Range {
+  const from = index.positionAt(start);
+  const to = index.positionAt(Math.max(start, end));
+  return { line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
 }

@@ -1,4 +1,4 @@
-import { fingerprint } from "../../schema/fingerprint.ts";
+import { fingerprint } from "../../../schema/fingerprint.ts";
 import type { Rule } from "../../types.ts";
 
 export const rule: Rule = {

@@ -1,5 +1,5 @@
 import { insertLineBefore, keywordCase } from "../../fixes.ts";
-import { createdObjectKeys, droppedObjects, headTokens, nameAfterKeyword, nodeFields, relationName, relationSql } from "../../sql-names.ts";
+import { createdObjectKeys, droppedObjects, headTokens, nameAfterKeyword, nodeFields, relationName, relationSql } from "../../../sql/names.ts";
 import type { Rule } from "../../types.ts";
 
 export const rule: Rule = {

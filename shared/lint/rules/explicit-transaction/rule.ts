@@ -1,5 +1,5 @@
 import { deleteStatement } from "../../fixes.ts";
-import { nodeFields } from "../../sql-names.ts";
+import { nodeFields } from "../../../sql/names.ts";
 import type { Rule } from "../../types.ts";
 
 /** What each kind of transaction statement would do to the runner's transaction. */

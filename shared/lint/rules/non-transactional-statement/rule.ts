@@ -1,4 +1,4 @@
-import { transactionRestriction } from "../../sql-names.ts";
+import { transactionRestriction } from "../../../sql/names.ts";
 import type { Rule } from "../../types.ts";
 
 export const rule: Rule = {

@@ -5,8 +5,8 @@
  */
 import { type ParsedStatement, parseSpans, type StatementSpan, TextIndex } from "../../../sql/index.ts";
 import { parsePlpgsqlText } from "../../../sql/parser.ts";
-import { type AstNode, nodeFields } from "../../sql-names.ts";
-import { TextCache } from "../../text-cache.ts";
+import { type AstNode, nodeFields } from "../../../sql/names.ts";
+import { TextCache } from "../../../sql/text-cache.ts";
 
 export interface InnerStatement {
   readonly node: AstNode;

@@ -1,6 +1,6 @@
 import { TextIndex } from "../../../sql/index.ts";
 import { insertAt, insertLineBefore, keywordCase } from "../../fixes.ts";
-import { type AstNode, nameAfterKeyword, type SqlToken, sqlTokens } from "../../sql-names.ts";
+import { type AstNode, nameAfterKeyword, type SqlToken, sqlTokens } from "../../../sql/names.ts";
 import type { Fix, Report, Rule } from "../../types.ts";
 import { doBlockStatements, prepareDoBlocks } from "./do-block.ts";
 import { createTargets, droppedKeys, type Target } from "./targets.ts";

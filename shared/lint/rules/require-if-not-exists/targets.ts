@@ -12,7 +12,7 @@ import {
   objectKey,
   relationName,
   relationSql,
-} from "../../sql-names.ts";
+} from "../../../sql/names.ts";
 
 export type Remedy =
   /** Insert IF NOT EXISTS before the name. */

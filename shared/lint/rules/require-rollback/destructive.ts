@@ -11,7 +11,7 @@ import {
   quoteIdent,
   relationName,
   relationSql,
-} from "../../sql-names.ts";
+} from "../../../sql/names.ts";
 
 export interface Destructive {
   /** What the statement destroys, for the message: `DROP TABLE public.x`, `DELETE without WHERE on public.t`. */

@@ -1,5 +1,5 @@
 import type { ParsedStatement } from "../../../sql/index.ts";
-import { createdObjectKeys } from "../../sql-names.ts";
+import { createdObjectKeys } from "../../../sql/names.ts";
 import type { Fix, LintFile, Rule } from "../../types.ts";
 import { type Destructive, destructiveChange } from "./destructive.ts";
 

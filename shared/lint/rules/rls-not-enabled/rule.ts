@@ -10,7 +10,7 @@ import {
   type QualifiedName,
   relationName,
   relationSql,
-} from "../../sql-names.ts";
+} from "../../../sql/names.ts";
 import { TextIndex } from "../../../sql/index.ts";
 import type { LintFile, LintProject, Rule } from "../../types.ts";
 

@@ -1,6 +1,6 @@
 import { offsetOfLocation } from "../../../sql/index.ts";
 import { insertAt, insertLineBefore, keywordCase } from "../../fixes.ts";
-import { type AstNode, formatQualified, nodeFields, qualifiedName, sqlTokens } from "../../sql-names.ts";
+import { type AstNode, formatQualified, nodeFields, qualifiedName, sqlTokens } from "../../../sql/names.ts";
 import type { Rule } from "../../types.ts";
 
 export const rule: Rule = {

@@ -1,7 +1,7 @@
 import { offsetOfLocation, type ParsedStatement } from "../../../sql/index.ts";
-import { positionOf } from "../../schema-model.ts";
-import { baseType, displayKey, type Json, nameEnd, normalizeType, relationKey } from "../../schema/names.ts";
-import { nameList } from "../../sql-names.ts";
+import { positionOf } from "../../../schema/model.ts";
+import { baseType, displayKey, type Json, nameEnd, normalizeType, relationKey } from "../../../schema/names.ts";
+import { nameList } from "../../../sql/names.ts";
 import type { FileContext, Rule } from "../../types.ts";
 
 export const rule: Rule = {

@@ -3,7 +3,7 @@
  * type names normalized so that `int`, `integer` and `int4` are one type. Names are read from the
  * tree with sql-names.ts; the keys here are the model's own (`public.users`, unquoted).
  */
-import { nameList, qualifiedName, type QualifiedName, relationName } from "../sql-names.ts";
+import { nameList, qualifiedName, type QualifiedName, relationName } from "../sql/names.ts";
 
 // deno-lint-ignore no-explicit-any
 export type Json = any;

@@ -1,6 +1,6 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { loadParser, parseSql } from "../sql/index.ts";
+import { loadParser, parseSql } from "./index.ts";
 import {
   createdObjectKeys,
   droppedObjects,
@@ -20,7 +20,7 @@ import {
   sameRelation,
   sqlTokens,
   transactionRestriction,
-} from "./sql-names.ts";
+} from "./names.ts";
 
 before(async () => {
   await loadParser();

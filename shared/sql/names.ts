@@ -4,12 +4,12 @@
  * written), so names taken from the tree compare with `===`; text taken from tokens goes through
  * `foldIdentifier` first. Unqualified names resolve to `public` (Supabase's default search_path).
  */
-import { type AstNode, isRecord, nodeFields, nodeKind } from "../sql/ast.ts";
-import { scanTokens } from "../sql/parser.ts";
-import { TextIndex } from "../sql/positions.ts";
+import { type AstNode, isRecord, nodeFields, nodeKind } from "./ast.ts";
+import { scanTokens } from "./parser.ts";
+import { TextIndex } from "./positions.ts";
 import { TextCache } from "./text-cache.ts";
 
-export { type AstNode, nodeFields, nodeKind } from "../sql/ast.ts";
+export { type AstNode, nodeFields, nodeKind } from "./ast.ts";
 
 /** A schema-qualified name (schema defaults to `public`). */
 export interface QualifiedName {
@@ -241,7 +241,7 @@ export function droppedObjects(node: unknown): DroppedObjects | null {
   return { kind: kind ?? String(drop.removeType), keys, names, ifExists: drop.missing_ok === true };
 }
 
-export { transactionRestriction } from "../sql/transaction-restriction.ts";
+export { transactionRestriction } from "./transaction-restriction.ts";
 
 /** A lexical token of a statement (comments dropped); offsets are UTF-16 offsets into the scanned text. */
 export interface SqlToken {

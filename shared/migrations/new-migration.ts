@@ -2,7 +2,7 @@
  * The pure part of `supamigrate new` (CLI) and "Supamigrate: New Migration" (extension): the next file
  * name in a folder and the templates. Web APIs only; the callers touch the disk.
  */
-import { parseMigrationName } from "../migrations/index.ts";
+import { parseMigrationName } from "./filename.ts";
 
 /** A name `new` refuses (the CLI exits 2; the extension shows it). */
 export class InvalidMigrationName extends Error {

@@ -2,8 +2,8 @@
  * Applies one parsed statement to the schema model: CREATE records a definition, ALTER TABLE and
  * RENAME change a table, DROP ends objects (a table takes its policies, triggers and indexes along).
  */
-import type { ColumnInfo, Definition, ObjectKind, Place, SchemaModel, TableState } from "../schema-model.ts";
-import { type AstNode, dropKind, droppedName, nameList } from "../sql-names.ts";
+import type { ColumnInfo, Definition, ObjectKind, Place, SchemaModel, TableState } from "./model.ts";
+import { type AstNode, dropKind, droppedName, nameList } from "../sql/names.ts";
 import { displayKey, type Json, nameKey, normalizeType, qualifiedKey, relationKey } from "./names.ts";
 
 /** A statement being applied: its definitions share its node, place and position. */

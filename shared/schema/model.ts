@@ -4,11 +4,12 @@
  * table exist before statement 3 of file 015?" and not only "does it exist at the end?".
  * Every CREATE is recorded as a Definition, with the live definition it met (for conflicting-definition).
  */
-import { spanRange } from "./fixes.ts";
+import { spanRange } from "../sql/index.ts";
 import type { ParsedStatement } from "../sql/index.ts";
-import type { LintFile, Range } from "./types.ts";
-import { SUPABASE_FUNCTIONS, SUPABASE_ROLES, SUPABASE_SCHEMAS, SUPABASE_TABLES } from "./schema/supabase.ts";
-import { applyStatement } from "./schema/walk.ts";
+import type { Range } from "../sql/index.ts";
+import type { ParsedMigration } from "./migrations.ts";
+import { SUPABASE_FUNCTIONS, SUPABASE_ROLES, SUPABASE_SCHEMAS, SUPABASE_TABLES } from "./supabase.ts";
+import { applyStatement } from "./walk.ts";
 
 export type ObjectKind =
   | "schema" | "table" | "view" | "type" | "function" | "policy" | "index" | "trigger" | "sequence" | "extension";
@@ -200,7 +201,7 @@ function namespaceOf(kind: ObjectKind): string {
 }
 
 /** Supabase's objects, then every parsed statement of the migrations in contract order. */
-export function buildSchemaModel(files: readonly LintFile[] = []): SchemaModel {
+export function buildSchemaModel(files: readonly ParsedMigration[] = []): SchemaModel {
   const model = new SchemaModel();
   const seed = (kind: ObjectKind, key: string, table: TableState | null = null) =>
     model.create({ kind, key, display: `${kind} ${key}`, place: null, node: null, owner: null }, SEED, "keep", table);
@@ -233,10 +234,10 @@ class StatementPlace implements Place {
   readonly statement: number;
   readonly start: number;
   readonly end: number;
-  private readonly file: LintFile;
+  private readonly file: ParsedMigration;
   private firstLine: Range | null = null;
 
-  constructor(file: LintFile, statement: ParsedStatement) {
+  constructor(file: ParsedMigration, statement: ParsedStatement) {
     this.path = file.path;
     this.order = file.order;
     this.statement = statement.index;
