@@ -5,14 +5,14 @@
 import type postgres from "postgres";
 import type { ApplyEvent, ApplyRequest } from "../protocol/types.ts";
 import { loadParser } from "../sql/index.ts";
-import { type CheckResult, checkApply, newCheckCache, sameTrackingRows } from "./checks.ts";
-import type { HeldLock } from "./lock.ts";
+import { type CheckResult, checkApply, newCheckCache, sameTrackingRows } from "./checks/checks.ts";
+import type { HeldLock } from "./tracking/lock.ts";
 import type { ResolvedOptions } from "./options.ts";
-import { poolerRejection } from "./pooler.ts";
-import { preparedRun, type RunUnit } from "./runner.ts";
-import { insertTrackingRowSql, logEventIfTracked, logEventSql, readTrackingRows, RECORDED_DURATION_SQL } from "./tracking.ts";
-import { takeLock } from "./take-lock.ts";
-import { farFromDatabase, farFromDatabaseWarning } from "./distance.ts";
+import { poolerRejection } from "./checks/pooler.ts";
+import { preparedRun, type RunUnit } from "./run/runner.ts";
+import { insertTrackingRowSql, logEventIfTracked, logEventSql, readTrackingRows, RECORDED_DURATION_SQL } from "./tracking/rows.ts";
+import { takeLock } from "./tracking/take-lock.ts";
+import { farFromDatabase, farFromDatabaseWarning } from "./run/distance.ts";
 import type { Prepared } from "./types.ts";
 
 type Sql = postgres.Sql;

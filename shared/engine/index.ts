@@ -4,20 +4,21 @@
  */
 import postgres from "postgres";
 import { prepareApply } from "./apply.ts";
-import { baseline } from "./baseline.ts";
-import { endsSession } from "./errors.ts";
-import { importHistory } from "./import-history.ts";
-import { repair } from "./repair.ts";
+import { baseline } from "./adoption/baseline.ts";
+import { endsSession } from "./run/errors.ts";
+import { importHistory } from "./adoption/import-history.ts";
+import { repair } from "./adoption/repair.ts";
 import { resolveOptions } from "./options.ts";
 import { prepareRollback } from "./rollback.ts";
-import { plan, status } from "./status.ts";
+import { plan } from "./plan.ts";
+import { status } from "./status.ts";
 import type { EngineOptions, MigrationEngine, Prepared, PreparedRun } from "./types.ts";
 
 export type { EngineOptions, MigrationEngine, Prepared, PreparedRun, Rejection } from "./types.ts";
-export { MIGRATION_LOCK_KEY } from "./lock.ts";
+export { MIGRATION_LOCK_KEY } from "./tracking/lock.ts";
 export { ENGINE_SESSION_PARAMETERS } from "./session-parameters.ts";
-export { TRACKING_SCHEMA_VERSION } from "./tracking-schema.ts";
-export { TRANSACTION_POOLER_PORT } from "./pooler.ts";
+export { TRACKING_SCHEMA_VERSION } from "./tracking/schema.ts";
+export { TRANSACTION_POOLER_PORT } from "./checks/pooler.ts";
 
 /** The engine createEngine makes: with the pool it uses now. */
 export type DatabaseEngine = MigrationEngine & { database(): postgres.Sql };

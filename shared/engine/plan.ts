@@ -1,87 +1,11 @@
-/**
- * What an apply request would do against the tracking rows: pending files in contract order (up to
- * `to`), drift, files applied but no longer listed, late duplicates, unresolved placeholders. Pure:
- * reads nothing, writes nothing.
- */
-import { compareFileNames, migrationChecksum, missingPlaceholders, placeholderNames, sortByContractOrder } from "../migrations/index.ts";
-import type { ApplyRequest, MigrationPayload, PlanResponse } from "../protocol/types.ts";
-import { type PlaceholderProblem, unknownTarget } from "./rejections.ts";
-import type { TrackingRow } from "./tracking.ts";
+/** plan(): what an apply request would do (checks/evaluate.ts against the tracking rows), read only. */
+import type postgres from "postgres";
+import type { ApplyRequest, PlanResponse } from "../protocol/types.ts";
+import { evaluate } from "./checks/evaluate.ts";
+import { readTrackingRows } from "./tracking/rows.ts";
 import type { Rejection } from "./types.ts";
 
-export interface PendingFile extends MigrationPayload {
-  readonly checksum: string;
-}
-
-export interface Evaluation {
-  readonly pending: PendingFile[];
-  readonly plan: PlanResponse;
-  /** Placeholders with no value, including those in pending files' rollbacks. */
-  readonly unresolved: PlaceholderProblem[];
-  /** For each out-of-order file, the newest applied file it sorts before. */
-  readonly outOfOrderBefore: ReadonlyMap<string, string>;
-}
-
-/**
- * `checksums` (optional) remembers checksums by file text across calls for the same request: an apply
- * evaluates its request before and again under the lock.
- */
-export async function evaluate(request: ApplyRequest, rows: readonly TrackingRow[], checksums?: Map<string, string>): Promise<{ ok: true; evaluation: Evaluation } | { ok: false; rejection: Rejection }> {
-  const listed = sortByContractOrder(request.migrations);
-  const to = request.to ?? null;
-  if (to !== null && !listed.some((m) => m.name === to)) {
-    return { ok: false, rejection: unknownTarget(to, "one of the migrations in the request") };
-  }
-  const deployed = new Map(rows.map((r) => [r.name, r]));
-  const values = request.placeholders ?? {};
-  const pending: PendingFile[] = [];
-  const applied: string[] = [];
-  const drifted: PlanResponse["drifted"][number][] = [];
-  // All at once: crypto.subtle digests run concurrently.
-  const known = checksums ?? new Map<string, string>();
-  const missingTexts = [...new Set(listed.map((m) => m.sql).filter((text) => !known.has(text)))];
-  const digests = await Promise.all(missingTexts.map((text) => migrationChecksum(text)));
-  missingTexts.forEach((text, i) => known.set(text, digests[i]));
-  for (const migration of listed) {
-    const checksum = known.get(migration.sql)!;
-    const row = deployed.get(migration.name);
-    if (row) {
-      if (row.checksum === checksum) applied.push(migration.name);
-      else drifted.push({ name: migration.name, deployedChecksum: row.checksum, localChecksum: checksum });
-    } else if (to === null || compareFileNames(migration.name, to) <= 0) {
-      pending.push({ ...migration, checksum });
-    }
-  }
-  const listedNames = new Set(listed.map((m) => m.name));
-  const missing = rows.map((r) => r.name).filter((name) => !listedNames.has(name)).sort(compareFileNames);
-  const newestApplied = rows.map((r) => r.name).sort(compareFileNames).at(-1) ?? null;
-  const outOfOrderBefore = new Map<string, string>();
-  if (newestApplied !== null) {
-    for (const file of pending) if (compareFileNames(file.name, newestApplied) < 0) outOfOrderBefore.set(file.name, newestApplied);
-  }
-  const unresolved: PlaceholderProblem[] = pending.flatMap((file) => [
-    ...missingPlaceholders(file.sql, values).map((placeholder) => ({ name: file.name, placeholder, inRollback: false })),
-    ...(file.rollback === null ? [] : missingPlaceholders(file.rollback, values)
-      .filter((placeholder) => !placeholderNames(file.sql).includes(placeholder)) // reported once, for the file
-      .map((placeholder) => ({ name: file.name, placeholder, inRollback: true }))),
-  ]);
-  const plan: PlanResponse = {
-    pending: pending.map((f) => f.name),
-    applied,
-    drifted,
-    missing,
-    outOfOrder: [...outOfOrderBefore.keys()],
-    unresolvedPlaceholders: dedupe(unresolved.map((u) => ({ name: u.name, placeholder: u.placeholder }))),
-  };
-  return { ok: true, evaluation: { pending, plan, unresolved, outOfOrderBefore } };
-}
-
-function dedupe(items: Array<{ name: string; placeholder: string }>): Array<{ name: string; placeholder: string }> {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const key = `${item.name}\u0000${item.placeholder}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+export async function plan(sql: postgres.Sql, request: ApplyRequest): Promise<{ ok: true; plan: PlanResponse } | { ok: false; rejection: Rejection }> {
+  const evaluated = await evaluate(request, await readTrackingRows(sql));
+  return evaluated.ok ? { ok: true, plan: evaluated.evaluation.plan } : evaluated;
 }

@@ -75,12 +75,13 @@ export interface MigrationEngine {
   prepareApply(request: ApplyRequest): Promise<Prepared>;
   prepareRollback(request: RollbackRequest): Promise<Prepared>;
   /**
-   * Adoption (docs/adoption.md; optional so that stand-in engines need not implement them): record files
-   * run by hand as applied without running them, repair a tracking row, import the Supabase CLI's history.
+   * Adoption (docs/adoption.md): record files run by hand as applied without running them, repair a
+   * tracking row, import the Supabase CLI's history. Required like the rest: every route of the table
+   * (shared/protocol/routes.ts) has its engine call, so there is no "not implemented" answer.
    */
-  baseline?(request: BaselineRequest): Promise<AdoptionResult<BaselineResponse>>;
-  repair?(request: RepairRequest): Promise<AdoptionResult<RepairResponse>>;
-  importHistory?(request: ImportHistoryRequest): Promise<AdoptionResult<ImportHistoryResponse>>;
+  baseline(request: BaselineRequest): Promise<AdoptionResult<BaselineResponse>>;
+  repair(request: RepairRequest): Promise<AdoptionResult<RepairResponse>>;
+  importHistory(request: ImportHistoryRequest): Promise<AdoptionResult<ImportHistoryResponse>>;
   /**
    * The postgres.js instance the engine uses now: the one given to createEngine until a session that
    * ended mid-run made the engine replace it. Other users of the same database (the function's user

@@ -4,7 +4,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { MIGRATION_LOCK_KEY } from "../../shared/engine/lock.ts";
+import { MIGRATION_LOCK_KEY } from "../../shared/engine/tracking/lock.ts";
 import type { MigrationPayload } from "../../shared/protocol/types.ts";
 import { type PostgresServer, startPostgres } from "../support/postgres.ts";
 import { assertSentence, type BundleCopy, copyBundle, errorBody, expectDone, type Fn, postJson, snapshot, TOKEN } from "./support.ts";

@@ -6,7 +6,7 @@
  * one slow moment of a busy machine is not reported.
  */
 import type postgres from "postgres";
-import type { ApplyEvent } from "../protocol/types.ts";
+import type { ApplyEvent } from "../../protocol/types.ts";
 
 /** A round trip at least this long is not the same region (within a region it is ~1 ms). */
 const FAR_FROM_DATABASE_MS = 15;

@@ -6,11 +6,11 @@
  */
 import type postgres from "postgres";
 import { acquireLock, type HeldLock } from "./lock.ts";
-import type { ResolvedOptions } from "./options.ts";
-import { lockHeld } from "./rejections.ts";
-import { logEventIfTracked } from "./tracking.ts";
-import { ensureTrackingSchema, trackingSchemaExists } from "./tracking-schema.ts";
-import type { Rejection } from "./types.ts";
+import type { ResolvedOptions } from "../options.ts";
+import { lockHeld } from "../checks/rejections.ts";
+import { logEventIfTracked } from "./rows.ts";
+import { ensureTrackingSchema, trackingSchemaExists } from "./schema.ts";
+import type { Rejection } from "../types.ts";
 
 export interface TakeLockOptions {
   /** Create or upgrade the tracking schema (a dry run or a rollback never creates it). */

@@ -2,9 +2,9 @@
  * Everything an apply request is checked for before anything runs, in the order a user fixes them:
  * unknown target, drift, missing placeholder values, unsafe values, files that cannot run as written.
  */
-import { placeholderNames, substitutePlaceholders, unsafePlaceholderValue } from "../migrations/index.ts";
-import type { ApplyRequest } from "../protocol/types.ts";
-import { type Evaluation, evaluate, type PendingFile } from "./plan.ts";
+import { placeholderNames, substitutePlaceholders, unsafePlaceholderValue } from "../../migrations/index.ts";
+import type { ApplyRequest } from "../../protocol/types.ts";
+import { type Evaluation, evaluate, type PendingFile } from "./evaluate.ts";
 import {
   drift,
   emptyMigration,
@@ -15,9 +15,9 @@ import {
   syntaxError,
   unresolvedPlaceholders,
 } from "./rejections.ts";
-import { type FileProblem, prepareFile, type RunnableFile } from "./split.ts";
-import type { TrackingRow } from "./tracking.ts";
-import type { Rejection } from "./types.ts";
+import { type FileProblem, prepareFile, type RunnableFile } from "../run/split.ts";
+import type { TrackingRow } from "../tracking/rows.ts";
+import type { Rejection } from "../types.ts";
 
 export interface CheckedFile {
   readonly pending: PendingFile;

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { loadParser } from "../sql/index.ts";
+import { loadParser } from "../../sql/index.ts";
 import { nonTransactionalKind, prepareFile, type RunnableFile, writtenOffset } from "./split.ts";
 
 function runnable(text: string, values: Record<string, string> = {}): RunnableFile {

@@ -5,9 +5,9 @@
  * supamigrate never runs unlocked, so apply and rollback are refused there; status and plan still work.
  */
 import type postgres from "postgres";
-import type { ResolvedOptions } from "./options.ts";
+import type { ResolvedOptions } from "../options.ts";
 import { transactionPooler } from "./rejections.ts";
-import type { Rejection } from "./types.ts";
+import type { Rejection } from "../types.ts";
 
 /** Supabase's transaction-mode pooler port (Supavisor / pgbouncer). */
 export const TRANSACTION_POOLER_PORT = 6543;

@@ -6,15 +6,15 @@
  * back at the end. The lock is released in `finally`, whatever happens.
  */
 import type postgres from "postgres";
-import type { ApplyEvent, DoneEvent, MigrationFailure, StoppedBy } from "../protocol/types.ts";
+import type { ApplyEvent, DoneEvent, MigrationFailure, StoppedBy } from "../../protocol/types.ts";
 import { endsSession, isConnectionError, isPostgresError } from "./errors.ts";
-import type { HeldLock } from "./lock.ts";
-import type { ResolvedOptions } from "./options.ts";
+import type { HeldLock } from "../tracking/lock.ts";
+import type { ResolvedOptions } from "../options.ts";
 import { type FileOutcome, type Recorder, runNonTransactionalFile, runTransactionalFile } from "./run-file.ts";
 import { type RunnableFile, statementPosition } from "./split.ts";
-import { type EventName, logEvent } from "./tracking.ts";
-import { upgradeTrackingSchemaInTransaction } from "./tracking-schema.ts";
-import type { PreparedRun } from "./types.ts";
+import { type EventName, logEvent } from "../tracking/rows.ts";
+import { upgradeTrackingSchemaInTransaction } from "../tracking/schema.ts";
+import type { PreparedRun } from "../types.ts";
 
 type Sql = postgres.Sql;
 

@@ -2,8 +2,8 @@
 // each kind of tampering (a changed, deleted or smuggled-in event) reported at the right event.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { type PostgresServer, startPostgres } from "../../test/support/postgres.ts";
-import { apply, refusal, session } from "./engine-harness.node.test.ts";
+import { type PostgresServer, startPostgres } from "../../../test/support/postgres.ts";
+import { apply, refusal, session } from "../engine-harness.node.test.ts";
 import { EVENT_CHAIN_LOCK_KEY } from "./event-chain.ts";
 
 let server: PostgresServer;

@@ -4,9 +4,9 @@
  * sits in the file as written and how substitution moved its text), and classified as transactional
  * or not.
  */
-import { findPlaceholders, substitutePlaceholders, withoutBom } from "../migrations/index.ts";
-import { nodeFields } from "../sql/ast.ts";
-import { type ParsedSql, type ParsedStatement, type Position, TextIndex, parseSql, readingSettingChange, transactionRestriction } from "../sql/index.ts";
+import { findPlaceholders, substitutePlaceholders, withoutBom } from "../../migrations/index.ts";
+import { nodeFields } from "../../sql/ast.ts";
+import { type ParsedSql, type ParsedStatement, type Position, TextIndex, parseSql, readingSettingChange, transactionRestriction } from "../../sql/index.ts";
 
 /** One placeholder replaced in a statement: its span as written and as sent (UTF-16, statement-relative). */
 interface Replacement {

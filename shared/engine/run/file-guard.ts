@@ -13,8 +13,8 @@
  * The search_path is pinned to pg_catalog first, before anything else runs: a file may create functions
  * and operators in any schema it can write.
  */
-import { MIGRATION_LOCK_CLASSID, MIGRATION_LOCK_OBJID } from "./lock.ts";
-import { sqlLiteral } from "./tracking.ts";
+import { MIGRATION_LOCK_CLASSID, MIGRATION_LOCK_OBJID } from "../tracking/lock.ts";
+import { sqlLiteral } from "../tracking/rows.ts";
 
 /** SQLSTATEs of the guard's refusals (class SM: supamigrate). */
 export const TRANSACTION_ENDED = "SM001";

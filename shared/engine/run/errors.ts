@@ -3,9 +3,9 @@
  * at its position in the file as written: Postgres's `position` (1-based, in code points of the text
  * sent) when it gives one, else the first token of the statement that failed.
  */
-import type { MigrationFailure } from "../protocol/types.ts";
-import { offsetOfCodePoint } from "../sql/index.ts";
-import { LockLostError } from "./lock.ts";
+import type { MigrationFailure } from "../../protocol/types.ts";
+import { offsetOfCodePoint } from "../../sql/index.ts";
+import { LockLostError } from "../tracking/lock.ts";
 import { type RunnableFile, type RunnableStatement, writtenOffset } from "./split.ts";
 
 /** The fields of a postgres.js PostgresError this module reads. */

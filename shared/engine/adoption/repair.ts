@@ -4,11 +4,11 @@
  * the actor and the old/new checksum, in the same transaction as the change, under the migration lock.
  */
 import type postgres from "postgres";
-import { migrationChecksum } from "../migrations/index.ts";
-import type { RepairRequest, RepairResponse } from "../protocol/adoption.ts";
+import { migrationChecksum } from "../../migrations/index.ts";
+import type { RepairRequest, RepairResponse } from "../../protocol/adoption.ts";
 import { type AdoptionResult, inTransaction, underLock } from "./baseline.ts";
-import type { ResolvedOptions } from "./options.ts";
-import { logEventSql, readTrackingRows, sqlLiteral } from "./tracking.ts";
+import type { ResolvedOptions } from "../options.ts";
+import { logEventSql, readTrackingRows, sqlLiteral } from "../tracking/rows.ts";
 
 type Sql = postgres.Sql;
 

@@ -1,9 +1,9 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import type { MigrationPayload } from "../protocol/types.ts";
-import { type PostgresServer, startPostgres } from "../../test/support/postgres.ts";
-import { apply, connect, refusal, runAll, seedMigrations, session, tableExists, trackingNames } from "./engine-harness.node.test.ts";
-import { createEngine, MIGRATION_LOCK_KEY } from "./index.ts";
+import type { MigrationPayload } from "../../protocol/types.ts";
+import { type PostgresServer, startPostgres } from "../../../test/support/postgres.ts";
+import { apply, connect, refusal, runAll, seedMigrations, session, tableExists, trackingNames } from "../engine-harness.node.test.ts";
+import { createEngine, MIGRATION_LOCK_KEY } from "../index.ts";
 
 let server: PostgresServer;
 before(async () => {

@@ -22,12 +22,12 @@
  * the statements first, with the duration measured here, as before.
  */
 import type postgres from "postgres";
-import type { MigrationFailure } from "../protocol/types.ts";
+import type { MigrationFailure } from "../../protocol/types.ts";
 import { endsSession, failureFromError, isPostgresError } from "./errors.ts";
-import { assertLockSession, type HeldLock, LockLostError } from "./lock.ts";
-import { quoteIdent } from "../sql/names.ts";
+import { assertLockSession, type HeldLock, LockLostError } from "../tracking/lock.ts";
+import { quoteIdent } from "../../sql/names.ts";
 import type { RunnableFile, RunnableStatement } from "./split.ts";
-import { sqlLiteral } from "./tracking.ts";
+import { sqlLiteral } from "../tracking/rows.ts";
 import { newFileMarker, openingGuard, recordGuard } from "./file-guard.ts";
 
 type Sql = postgres.Sql;

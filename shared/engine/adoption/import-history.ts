@@ -5,11 +5,11 @@
  * running them (baselined, source `supabase-cli`). Rows that match no local file are reported.
  */
 import type postgres from "postgres";
-import { migrationChecksum, parseMigrationName, sortByContractOrder } from "../migrations/index.ts";
-import type { ImportHistoryRequest, ImportHistoryResponse } from "../protocol/adoption.ts";
+import { migrationChecksum, parseMigrationName, sortByContractOrder } from "../../migrations/index.ts";
+import type { ImportHistoryRequest, ImportHistoryResponse } from "../../protocol/adoption.ts";
 import { type AdoptionResult, baselinedRowSql, inTransaction, storedRollback, underLock } from "./baseline.ts";
-import type { ResolvedOptions } from "./options.ts";
-import { readTrackingRows } from "./tracking.ts";
+import type { ResolvedOptions } from "../options.ts";
+import { readTrackingRows } from "../tracking/rows.ts";
 
 type Sql = postgres.Sql;
 

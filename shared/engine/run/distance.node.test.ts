@@ -2,9 +2,9 @@
 // caller's advice, before the first file; next to the database, or with nothing to run, it does not.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { type DelayProxy, startDelayProxy } from "../../test/support/delay-proxy.ts";
-import { type PostgresServer, startPostgres } from "../../test/support/postgres.ts";
-import { apply, eventSummary, session } from "./engine-harness.node.test.ts";
+import { type DelayProxy, startDelayProxy } from "../../../test/support/delay-proxy.ts";
+import { type PostgresServer, startPostgres } from "../../../test/support/postgres.ts";
+import { apply, eventSummary, session } from "../engine-harness.node.test.ts";
 
 let server: PostgresServer;
 let proxy: DelayProxy;

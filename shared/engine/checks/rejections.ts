@@ -1,6 +1,6 @@
 /** Every refusal the engine answers before anything runs: one constructor per code. */
-import { MAX_ROLLBACK_STEPS } from "../protocol/validate.ts";
-import type { Rejection } from "./types.ts";
+import { MAX_ROLLBACK_STEPS } from "../../protocol/validate.ts";
+import type { Rejection } from "../types.ts";
 
 export function unknownTarget(to: string, where: string): Rejection {
   return {

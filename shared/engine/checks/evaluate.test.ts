@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { migrationChecksum } from "../migrations/index.ts";
-import type { MigrationPayload } from "../protocol/types.ts";
-import { evaluate } from "./plan.ts";
-import type { TrackingRow } from "./tracking.ts";
+import { migrationChecksum } from "../../migrations/index.ts";
+import type { MigrationPayload } from "../../protocol/types.ts";
+import { evaluate } from "./evaluate.ts";
+import type { TrackingRow } from "../tracking/rows.ts";
 
 const file = (name: string, sql = `-- ${name}\nselect 1;`, rollback: string | null = null): MigrationPayload => ({ name, sql, rollback });
 

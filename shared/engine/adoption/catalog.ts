@@ -4,11 +4,11 @@
  * a file as applied when it never ran. Reads only.
  */
 import type postgres from "postgres";
-import { collectMigrations } from "../migrations/index.ts";
-import { parseMigrations } from "../schema/migrations.ts";
-import { buildSchemaModel, positionOf, type SchemaModel, type TableState } from "../schema/model.ts";
-import type { BaselineFileReport } from "../protocol/adoption.ts";
-import type { MigrationPayload } from "../protocol/types.ts";
+import { collectMigrations } from "../../migrations/index.ts";
+import { parseMigrations } from "../../schema/migrations.ts";
+import { buildSchemaModel, positionOf, type SchemaModel, type TableState } from "../../schema/model.ts";
+import type { BaselineFileReport } from "../../protocol/adoption.ts";
+import type { MigrationPayload } from "../../protocol/types.ts";
 
 type Sql = postgres.Sql;
 

@@ -4,16 +4,16 @@
  * ran is not silently marked done. Under the migration lock; one transaction for every row and event.
  */
 import type postgres from "postgres";
-import { compareFileNames, missingPlaceholders, sortByContractOrder, substitutePlaceholders } from "../migrations/index.ts";
-import type { BaselineFileReport, BaselineRequest, BaselineResponse } from "../protocol/adoption.ts";
-import type { MigrationPayload } from "../protocol/types.ts";
+import { compareFileNames, missingPlaceholders, sortByContractOrder, substitutePlaceholders } from "../../migrations/index.ts";
+import type { BaselineFileReport, BaselineRequest, BaselineResponse } from "../../protocol/adoption.ts";
+import type { MigrationPayload } from "../../protocol/types.ts";
 import { compareFilesWithCatalog, describeReport, readCatalog } from "./catalog.ts";
-import type { ResolvedOptions } from "./options.ts";
-import { poolerRejection } from "./pooler.ts";
-import { unknownTarget } from "./rejections.ts";
-import { takeLock } from "./take-lock.ts";
-import { logEventSql, readTrackingRows, sqlLiteral, type TrackingRow } from "./tracking.ts";
-import type { AdoptionResult, Rejection } from "./types.ts";
+import type { ResolvedOptions } from "../options.ts";
+import { poolerRejection } from "../checks/pooler.ts";
+import { unknownTarget } from "../checks/rejections.ts";
+import { takeLock } from "../tracking/take-lock.ts";
+import { logEventSql, readTrackingRows, sqlLiteral, type TrackingRow } from "../tracking/rows.ts";
+import type { AdoptionResult, Rejection } from "../types.ts";
 
 type Sql = postgres.Sql;
 

@@ -1,8 +1,8 @@
 /** Reads and writes supamigrate.migrations and supamigrate.events. */
 import type postgres from "postgres";
-import { compareFileNames } from "../migrations/index.ts";
-import type { AppliedMigration } from "../protocol/types.ts";
-import { trackingSchemaExists } from "./tracking-schema.ts";
+import { compareFileNames } from "../../migrations/index.ts";
+import type { AppliedMigration } from "../../protocol/types.ts";
+import { trackingSchemaExists } from "./schema.ts";
 
 type Sql = postgres.Sql;
 

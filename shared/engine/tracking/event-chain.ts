@@ -11,7 +11,7 @@
  * hash somewhere a migration cannot reach: it is in `status` (eventLog.head) and in CI logs.
  */
 import type postgres from "postgres";
-import type { EventLogCheck } from "../protocol/types.ts";
+import type { EventLogCheck } from "../../protocol/types.ts";
 
 type Sql = postgres.Sql;
 
