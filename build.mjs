@@ -1,5 +1,6 @@
-// Builds the runnable artifacts with esbuild: the CLI bundle (dist/cli.mjs). Later steps add the
-// function bundle and the extension. Usage: node build.mjs
+// Builds the runnable artifacts with esbuild: the CLI bundle (dist/cli.mjs, lazily loaded parts in
+// dist/chunks/) and the Edge Function's self-contained bundle (supabase/functions/supamigrate/dist/).
+// The extension has its own build (extension/build.mjs). Usage: node build.mjs
 import { rmSync } from "node:fs";
 import { build } from "esbuild";
 
@@ -23,8 +24,8 @@ await build({
   logLevel: "warning",
 });
 
-// The Edge Function as one self-contained file inside its own folder (DESIGN.md, "Deploying the
-// function"): the function and the shared/ code it uses bundled into
+// The Edge Function as one self-contained file inside its own folder (docs/deploy.md: Supabase's bundler
+// fails on imports from outside supabase/, so what is deployed must not have any): the function and the shared/ code it uses bundled into
 // supabase/functions/supamigrate/dist/main.js, postgres left as the `npm:` import pinned in the
 // function's deno.json, libpg-query bundled with its wasm copied beside the bundle (the parser reads
 // it from the bundle's folder). supabase/config.toml deploys this file.

@@ -37,16 +37,8 @@ const args = process.argv.slice(2);
 const invoked = args.find((arg) => !arg.startsWith("-"));
 const onlyVersion = invoked === undefined && args.length > 0 && args.every((arg) => arg === "-V" || arg === "--version");
 const needed = onlyVersion ? [] : invoked !== undefined && Object.hasOwn(commands, invoked) ? [invoked] : Object.keys(commands);
-// V8 tiers hot WebAssembly up from baseline (Liftoff) to optimized (TurboFan) code in background threads,
-// and Node waits for that before it exits. The first call into the 1.7 MB libpg-query parser is enough to
-// make V8 recompile its two largest functions (the grammar and the JSON writer, ~180 KB of code) with
-// TurboFan: ~0.5 s of CPU that no command parses enough SQL to earn back on a 2-core machine.
-// Measured with Liftoff only: linting one 1,000-statement file took 0.30–0.44 s instead of 0.54–0.64 s (a
-// 1,000-file folder was no slower); `apply --db-url` of 100 generated files used 0.50–0.57 s of CPU instead
-// of 0.86–1.01 s, and of 500 files 1.21–1.48 s instead of 1.63–1.82 s. (Talking to the function through
-// node:http, whose HTTP parser is native, no WebAssembly runs and the flag changes nothing.)
-// Not for `serve`: there this process runs the embedded database (PGlite, Postgres in WebAssembly) for as
-// long as it serves, which is what TurboFan is for.
+// WebAssembly at Liftoff only, except for `serve` (it runs the embedded database): TurboFan's background
+// recompile of the parser costs more CPU than any command earns back (measured in docs/ci.md, "Third round").
 if (invoked !== undefined && invoked !== "serve") setFlagsFromString("--liftoff-only");
 const modules = await Promise.all(needed.map((name) => commands[name]()));
 for (const module of modules) module.register(program);
