@@ -3,7 +3,7 @@
  * `to`), drift, files applied but no longer listed, late duplicates, unresolved placeholders. Pure:
  * reads nothing, writes nothing.
  */
-import { compareFileNames, migrationChecksum, missingPlaceholders, placeholderNames, sortByContractOrder } from "../../migrations/index.ts";
+import { compareFileNames, compareWithApplied, migrationChecksum, missingPlaceholders, placeholderNames, sortByContractOrder } from "../../migrations/index.ts";
 import type { ApplyRequest, MigrationPayload, PlanResponse } from "../../protocol/types.ts";
 import { type PlaceholderProblem, unknownTarget } from "./rejections.ts";
 import type { TrackingRow } from "../tracking/rows.ts";
@@ -32,28 +32,19 @@ export async function evaluate(request: ApplyRequest, rows: readonly TrackingRow
   if (to !== null && !listed.some((m) => m.name === to)) {
     return { ok: false, rejection: unknownTarget(to, "one of the migrations in the request") };
   }
-  const deployed = new Map(rows.map((r) => [r.name, r]));
   const values = request.placeholders ?? {};
-  const pending: PendingFile[] = [];
-  const applied: string[] = [];
-  const drifted: PlanResponse["drifted"][number][] = [];
   // All at once: crypto.subtle digests run concurrently.
   const known = checksums ?? new Map<string, string>();
   const missingTexts = [...new Set(listed.map((m) => m.sql).filter((text) => !known.has(text)))];
   const digests = await Promise.all(missingTexts.map((text) => migrationChecksum(text)));
   missingTexts.forEach((text, i) => known.set(text, digests[i]));
-  for (const migration of listed) {
-    const checksum = known.get(migration.sql)!;
-    const row = deployed.get(migration.name);
-    if (row) {
-      if (row.checksum === checksum) applied.push(migration.name);
-      else drifted.push({ name: migration.name, deployedChecksum: row.checksum, localChecksum: checksum });
-    } else if (to === null || compareFileNames(migration.name, to) <= 0) {
-      pending.push({ ...migration, checksum });
-    }
-  }
-  const listedNames = new Set(listed.map((m) => m.name));
-  const missing = rows.map((r) => r.name).filter((name) => !listedNames.has(name)).sort(compareFileNames);
+  const byName = new Map(listed.map((m) => [m.name, m]));
+  const comparison = compareWithApplied(rows, listed.map((m) => ({ name: m.name, checksum: known.get(m.sql)! })));
+  const pending: PendingFile[] = comparison.pending
+    .filter((name) => to === null || compareFileNames(name, to) <= 0)
+    .map((name) => ({ ...byName.get(name)!, checksum: known.get(byName.get(name)!.sql)! }));
+  const { applied, drifted } = comparison;
+  const missing = [...comparison.missing].sort(compareFileNames);
   const newestApplied = rows.map((r) => r.name).sort(compareFileNames).at(-1) ?? null;
   const outOfOrderBefore = new Map<string, string>();
   if (newestApplied !== null) {

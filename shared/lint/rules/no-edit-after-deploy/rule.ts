@@ -1,3 +1,4 @@
+import { compareWithApplied } from "../../../migrations/index.ts";
 import type { Rule } from "../../types.ts";
 
 const TOP = { range: { line: 1, column: 1, endLine: 1, endColumn: 1 } };
@@ -9,22 +10,21 @@ export const rule: Rule = {
   checkProject({ project, report }) {
     const deployed = project.deployed;
     if (!deployed) return; // deployed state unknown: nothing to compare with
-    const local = new Set<string>();
-    for (const file of project.files) {
-      local.add(file.name);
-      const recorded = deployed.get(file.name);
-      if (recorded === undefined || recorded === file.checksum) continue;
+    const applied = [...deployed].map(([name, checksum]) => ({ name, checksum }));
+    const { drifted, missing } = compareWithApplied(applied, project.files);
+    const byName = new Map(project.files.map((file) => [file.name, file]));
+    for (const { name, deployedChecksum, localChecksum } of drifted) {
+      const file = byName.get(name)!;
       const lineEnd = file.text.indexOf("\n");
       report(file.path, {
         at: { start: 0, end: lineEnd < 0 ? file.text.length : lineEnd },
-        message: `${file.name} was edited after it was deployed (deployed checksum ${recorded.slice(0, 12)}, local ${file.checksum.slice(0, 12)}); ` +
+        message: `${name} was edited after it was deployed (deployed checksum ${deployedChecksum.slice(0, 12)}, local ${localChecksum.slice(0, 12)}); ` +
           "restore the deployed version and put the change in a new migration",
         help: "A deployed migration never runs again, so edits to it never reach the database; apply refuses drifted files.",
       });
     }
     const prefix = project.dir.replace(/\/+$/, "");
-    for (const name of [...deployed.keys()].sort()) {
-      if (local.has(name)) continue;
+    for (const name of [...missing].sort()) {
       report(prefix ? `${prefix}/${name}` : name, {
         at: TOP,
         message: `${name} is deployed but missing from ${prefix || "the migrations folder"}; restore the file as it was deployed`,
