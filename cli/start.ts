@@ -16,12 +16,11 @@ import { apply } from "./commands/apply.ts";
 import { status } from "./commands/status.ts";
 import { runMeta } from "./meta.ts";
 import { nodeFetch } from "./node-fetch.ts";
-import { readLintListing } from "./read-folder.ts";
+import { openProject, readListingOrFail } from "./project.ts";
 import { reportError } from "./output/errors.ts";
 import { statusLines } from "./output/status-table.ts";
 import { DEFAULT_PGLITE_DIR, startServe } from "./serve/index.ts";
 
-const DIR = "scripts";
 const DEMO_ADMIN_EMAIL = "admin@studley.local";
 const placeholders = { admin_email: DEMO_ADMIN_EMAIL };
 /** The demo Auth user 012_create_admin_user.sql looks for, in the embedded database only. */
@@ -33,8 +32,9 @@ const DEMO_ADMIN_SQL = `
 process.exitCode = await main();
 
 async function main(): Promise<number> {
-  console.log(`Linting ${DIR}/ …`);
-  const { files, findings } = await lintProject({ dir: DIR, listing: readLintListing(DIR).listing, placeholders });
+  const { dir } = await openProject();
+  console.log(`Linting ${dir}/ …`);
+  const { files, findings } = await lintProject({ dir, listing: (await readListingOrFail(dir)).listing, placeholders });
   process.stdout.write(formatText(findings));
   console.log(formatSummary(findings, files));
   if (findings.some((f) => f.severity === "error")) {
@@ -46,13 +46,13 @@ async function main(): Promise<number> {
   const serve = await startServe({ embeddedSeedSql: DEMO_ADMIN_SQL });
   try {
     const client = createClient({ url: serve.url, token: serve.token, fetch: nodeFetch });
-    console.log(`Applying ${DIR}/ through ${serve.url} (--set admin_email=${DEMO_ADMIN_EMAIL}) …`);
+    console.log(`Applying ${dir}/ through ${serve.url} (--set admin_email=${DEMO_ADMIN_EMAIL}) …`);
     const code = await apply(client, {
-      dir: DIR, dryRun: false, to: null, placeholders, meta: runMeta(), format: "text", stream: process.stdout,
+      dir, dryRun: false, to: null, placeholders, meta: runMeta(), format: "text", stream: process.stdout,
     });
     console.log("\nStatus:");
-    const result = await status(client, DIR);
-    for (const line of statusLines(result.status, result.local, DIR)) console.log(line);
+    const result = await status(client, dir);
+    for (const line of statusLines(result.status, result.local, dir)) console.log(line);
     return code;
   } catch (error) {
     return reportError("start", error, false);

@@ -2,7 +2,7 @@
 // type-only included: a lower layer never imports a higher one, so the function's bundle never pulls
 // in the linter, and the extension's never pulls in the engine and its driver.
 //
-//   sql ← migrations ← schema ← lint
+//   sql ← migrations ← schema ← lint ← project (configuration, the folder read strictly)
 //                 ↖ protocol ← engine (also on schema) ← client
 //   the function: engine, protocol, sql, migrations;  cli: everything;  extension: everything but engine
 import { test } from "node:test";
@@ -19,9 +19,10 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   "shared/protocol": ["shared/sql", "shared/migrations"],
   "shared/engine": ["shared/sql", "shared/migrations", "shared/schema", "shared/protocol"],
   "shared/client": ["shared/sql", "shared/migrations", "shared/protocol", "shared/engine"],
+  "shared/project": ["shared/sql", "shared/migrations", "shared/schema", "shared/lint"],
   "supabase/functions": ["shared/sql", "shared/migrations", "shared/protocol", "shared/engine"],
-  "extension/src": ["shared/sql", "shared/migrations", "shared/schema", "shared/lint", "shared/protocol", "shared/client"],
-  "cli": ["shared/sql", "shared/migrations", "shared/schema", "shared/lint", "shared/protocol", "shared/engine", "shared/client"],
+  "extension/src": ["shared/sql", "shared/migrations", "shared/schema", "shared/lint", "shared/protocol", "shared/client", "shared/project"],
+  "cli": ["shared/sql", "shared/migrations", "shared/schema", "shared/lint", "shared/protocol", "shared/engine", "shared/client", "shared/project"],
 };
 const PARTS = Object.keys(ALLOWED);
 const IMPORT = /(?:from\s*|import\s*\(\s*)["'](\.{1,2}\/[^"']+)["']/g;

@@ -6,7 +6,7 @@ import { type Command, Option } from "commander";
 import { applyAll, type FunctionClient } from "../../shared/client/index.ts";
 import type { ApplyEvent, ApplyMeta, ApplyRequest } from "../../shared/protocol/types.ts";
 import { runMeta } from "../meta.ts";
-import { readFolderOrFail } from "../local-files.ts";
+import { DIR_HELP, openProject, readFolderOrFail } from "../project.ts";
 import { checkTarget, collectSet } from "../options.ts";
 import { UsageError } from "../output/errors.ts";
 import { createProgress, OUTPUT_FORMATS, type OutputFormat } from "../output/progress.ts";
@@ -25,7 +25,7 @@ export interface ApplyOptions {
 
 /** Applies the folder through `client`; resolves to the exit code (0 ok, 1 a file failed). */
 export async function apply(client: FunctionClient, options: ApplyOptions): Promise<0 | 1> {
-  const folder = readFolderOrFail(options.dir);
+  const folder = await readFolderOrFail(options.dir);
   for (const path of folder.invalidNames) {
     process.stderr.write(`supamigrate apply: skipping ${path}: not a migration name (NNN_name.sql); see \`supamigrate lint\`.\n`);
   }
@@ -63,15 +63,15 @@ export async function apply(client: FunctionClient, options: ApplyOptions): Prom
 export function register(program: Command): void {
   withTargetOptions(program.command("apply"))
     .description("apply pending migrations through the function, each in its own transaction")
-    .option("--dir <dir>", "the migrations folder", "scripts")
+    .option("--dir <dir>", DIR_HELP)
     .option("--dry-run", "run every pending file and roll it back: shows what would fail, commits nothing", false)
     .option("--to <name>", "stop after this file (inclusive)")
     .option("--set <name=value>", "a placeholder value, e.g. --set admin_email=you@example.com (repeatable)", collectSet, {})
     .addOption(new Option("--format <format>", "output format").choices(OUTPUT_FORMATS).default("text"))
-    .action(async (flags: { url?: string; dbUrl?: string; dir: string; dryRun: boolean; to?: string; set: Record<string, string>; format: OutputFormat }) => {
-      process.exitCode = await runWithTarget("apply", flags, flags.format === "json", (client) =>
+    .action(async (flags: { url?: string; dbUrl?: string; dir?: string; dryRun: boolean; to?: string; set: Record<string, string>; format: OutputFormat }) => {
+      process.exitCode = await runWithTarget("apply", flags, flags.format === "json", async (client) =>
         apply(client, {
-          dir: flags.dir,
+          dir: (await openProject(flags.dir)).dir,
           dryRun: flags.dryRun,
           to: flags.to ?? null,
           placeholders: flags.set,

@@ -7,7 +7,7 @@
 import type { Command } from "commander";
 import { FunctionCallError, type FunctionClient } from "../../shared/client/index.ts";
 import type { BaselineFileReport, BaselineRequest, BaselineResponse } from "../../shared/protocol/adoption.ts";
-import { readFolderOrFail } from "../local-files.ts";
+import { DIR_HELP, openProject, readFolderOrFail } from "../project.ts";
 import { runMeta } from "../meta.ts";
 import { UsageError } from "../output/errors.ts";
 import { checkTarget, collectSet } from "../options.ts";
@@ -36,7 +36,7 @@ export function reportLines(files: readonly BaselineFileReport[]): string[] {
 }
 
 export async function baseline(client: FunctionClient, options: BaselineOptions): Promise<0 | 1> {
-  const folder = readFolderOrFail(options.dir);
+  const folder = await readFolderOrFail(options.dir);
   const names = folder.migrations.map((m) => m.name);
   checkTarget(options.to, names, options.dir);
   if (names.length === 0) throw new UsageError(`no migrations in ${options.dir}/ to baseline.`);
@@ -74,15 +74,15 @@ export async function baseline(client: FunctionClient, options: BaselineOptions)
 export function register(program: Command): void {
   withTargetOptions(program.command("baseline"))
     .description("adopt an existing database: record the files already run by hand as applied, without running them")
-    .option("--dir <dir>", "the migrations folder", "scripts")
+    .option("--dir <dir>", DIR_HELP)
     .option("--to <name>", "record files up to this one (inclusive); default: all")
     .option("--dry-run", "only compare the files with the database", false)
     .option("--force", "record despite mismatches or an already-used tracking table", false)
     .option("--set <name=value>", "a placeholder value for stored rollbacks (repeatable)", collectSet, {})
-    .action(async (flags: { url?: string; dbUrl?: string; dir: string; to?: string; dryRun: boolean; force: boolean; set: Record<string, string> }) => {
-      process.exitCode = await runWithTarget("baseline", flags, false, (client) =>
+    .action(async (flags: { url?: string; dbUrl?: string; dir?: string; to?: string; dryRun: boolean; force: boolean; set: Record<string, string> }) => {
+      process.exitCode = await runWithTarget("baseline", flags, false, async (client) =>
         baseline(client, {
-          dir: flags.dir,
+          dir: (await openProject(flags.dir)).dir,
           to: flags.to ?? null,
           dryRun: flags.dryRun,
           force: flags.force,

@@ -6,7 +6,7 @@
 import type { Command } from "commander";
 import type { FunctionClient } from "../../shared/client/index.ts";
 import type { ImportHistoryResponse } from "../../shared/protocol/adoption.ts";
-import { readFolderOrFail } from "../local-files.ts";
+import { DIR_HELP, openProject, readFolderOrFail } from "../project.ts";
 import { runMeta } from "../meta.ts";
 import { runWithTarget, withTargetOptions } from "../target.ts";
 import { migrationPayloads } from "../../shared/protocol/payloads.ts";
@@ -21,7 +21,7 @@ export function importLines(result: ImportHistoryResponse): string[] {
 }
 
 export async function importHistory(client: FunctionClient, dir: string, dryRun: boolean): Promise<0 | 1> {
-  const folder = readFolderOrFail(dir);
+  const folder = await readFolderOrFail(dir);
   const result = await client.importHistory({
     migrations: migrationPayloads(folder.migrations),
     dryRun,
@@ -34,9 +34,10 @@ export async function importHistory(client: FunctionClient, dir: string, dryRun:
 export function register(program: Command): void {
   withTargetOptions(program.command("import-history"))
     .description("record the files `supabase db push` already applied (supabase_migrations.schema_migrations) as applied")
-    .option("--dir <dir>", "the migrations folder", "scripts")
+    .option("--dir <dir>", DIR_HELP)
     .option("--dry-run", "only show what would be recorded", false)
-    .action(async (flags: { url?: string; dbUrl?: string; dir: string; dryRun: boolean }) => {
-      process.exitCode = await runWithTarget("import-history", flags, false, (client) => importHistory(client, flags.dir, flags.dryRun));
+    .action(async (flags: { url?: string; dbUrl?: string; dir?: string; dryRun: boolean }) => {
+      process.exitCode = await runWithTarget("import-history", flags, false, async (client) =>
+        importHistory(client, (await openProject(flags.dir)).dir, flags.dryRun));
     });
 }

@@ -12,7 +12,8 @@ import { CONFIG_FILE, DEFAULT_CONFIG, type LintConfig } from "../../shared/lint/
 import { formatGithub, formatJson, formatSummary, formatText } from "../../shared/lint/format/text.ts";
 import type { Finding } from "../../shared/lint/types.ts";
 import { cacheKey, type CachedLint, hasEntry, readEntry, toCached, writeEntry } from "../lint-cache.ts";
-import { readLintListing } from "../read-folder.ts";
+import { readListingOrFail } from "../project.ts";
+import type { LintListedFile } from "../../shared/lint/engine.ts";
 import { version } from "../version.ts";
 
 export type LintFormat = "text" | "json" | "github" | "sarif";
@@ -53,7 +54,7 @@ export function register(program: Command): void {
 interface Folder {
   readonly dir: string;
   readonly only: Set<string> | null;
-  readonly listing: ReturnType<typeof readLintListing>["listing"];
+  readonly listing: LintListedFile[];
   readonly ignored: string[];
   readonly key: string | null;
   readonly cached: CachedLint | null;
@@ -72,7 +73,7 @@ export async function lint(files: readonly string[], flags: LintFlags, env: Node
   if (!useCache || [...wanted.keys()].some((dir) => !hasEntry(dir))) import("../../shared/sql/index.ts").then((sql) => sql.loadParser()).catch(() => {});
   const deployed = await fetchDeployed(flags.url ?? env.SUPAMIGRATE_URL, env.SUPAMIGRATE_TOKEN || null);
   if (!deployed) verbose("no-edit-after-deploy skipped: no --url or SUPAMIGRATE_URL, so the deployed state is unknown");
-  const folders = [...wanted].map(([dir, only]) => readFolder(dir, only, useCache ? { configText, deployed } : null));
+  const folders = await Promise.all([...wanted].map(([dir, only]) => readFolder(dir, only, useCache ? { configText, deployed } : null)));
 
   const results = new Map<string, CachedLint>();
   const misses = folders.filter((folder) => !folder.cached);
@@ -107,9 +108,9 @@ export async function lint(files: readonly string[], flags: LintFlags, env: Node
 }
 
 /** Reads a folder's listing and, with the cache on, looks its result up. */
-function readFolder(dir: string, only: Set<string> | null, cache: { configText: string | null; deployed: Map<string, string> | null } | null): Folder {
+async function readFolder(dir: string, only: Set<string> | null, cache: { configText: string | null; deployed: Map<string, string> | null } | null): Promise<Folder> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new LintUsageError(`the migrations folder ${dir} does not exist (set it with --dir or "migrationsDir" in ${CONFIG_FILE})`);
-  const { listing, ignored } = readLintListing(dir);
+  const { listing, ignored } = await readListingOrFail(dir);
   const key = cache ? cacheKey({ ...cache, dir, listing, ignored }) : null;
   return { dir, only, listing, ignored, key, cached: key ? readEntry(dir, key) : null };
 }

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { InvalidMigrationName, migrationTemplate, nextMigrationName, rollbackTemplate } from "../../shared/migrations/new-migration.ts";
 import { reportError, UsageError } from "../output/errors.ts";
+import { DIR_HELP, openProject } from "../project.ts";
 
 export { migrationTemplate, nextMigrationName, rollbackTemplate };
 
@@ -61,11 +62,11 @@ export function register(program: Command): void {
   program.command("new")
     .description("create the next numbered migration file from the guidelines' template")
     .argument("<name>", "what the migration does: letters, digits, '_' and '-' (e.g. add_invoices_table)")
-    .option("--dir <dir>", "the migrations folder", "scripts")
+    .option("--dir <dir>", DIR_HELP)
     .option("--rollback", "also create its rollback file in <dir>/rollback/", false)
-    .action((name: string, flags: { dir: string; rollback: boolean }) => {
+    .action(async (name: string, flags: { dir?: string; rollback: boolean }) => {
       try {
-        const result = createMigration({ dir: flags.dir, name, rollback: flags.rollback });
+        const result = createMigration({ dir: (await openProject(flags.dir)).dir, name, rollback: flags.rollback });
         for (const note of result.notes) process.stderr.write(`${note}\n`);
         for (const path of result.created) process.stdout.write(`created ${path}\n`);
         process.exitCode = 0;

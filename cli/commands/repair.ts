@@ -6,7 +6,7 @@
 import type { Command } from "commander";
 import type { FunctionClient } from "../../shared/client/index.ts";
 import type { RepairRequest, RepairResponse } from "../../shared/protocol/adoption.ts";
-import { readFolderOrFail } from "../local-files.ts";
+import { DIR_HELP, openProject, readFolderOrFail } from "../project.ts";
 import { runMeta } from "../meta.ts";
 import { UsageError } from "../output/errors.ts";
 import { runWithTarget, withTargetOptions } from "../target.ts";
@@ -18,7 +18,7 @@ export interface RepairOptions {
   readonly reason: string;
 }
 
-export function repairRequest(options: RepairOptions): RepairRequest {
+export async function repairRequest(options: RepairOptions): Promise<RepairRequest> {
   if ((options.acceptChecksum === null) === (options.forget === null)) {
     throw new UsageError("give exactly one of --accept-checksum <file> or --forget <file>.");
   }
@@ -26,7 +26,7 @@ export function repairRequest(options: RepairOptions): RepairRequest {
   const meta = runMeta();
   if (options.forget !== null) return { action: "forget", name: options.forget, reason: options.reason, meta };
   const name = options.acceptChecksum!;
-  const file = readFolderOrFail(options.dir).migrations.find((m) => m.name === name);
+  const file = (await readFolderOrFail(options.dir)).migrations.find((m) => m.name === name);
   if (!file) throw new UsageError(`--accept-checksum ${name}: no such migration in ${options.dir}/.`);
   return { action: "accept-checksum", name, sql: file.sql, reason: options.reason, meta };
 }
@@ -38,7 +38,7 @@ export function repairLine(result: RepairResponse): string {
 }
 
 export async function repair(client: FunctionClient, options: RepairOptions): Promise<0> {
-  const result = await client.repair(repairRequest(options));
+  const result = await client.repair(await repairRequest(options));
   process.stdout.write(`${repairLine(result)}\n`);
   return 0;
 }
@@ -46,12 +46,12 @@ export async function repair(client: FunctionClient, options: RepairOptions): Pr
 export function register(program: Command): void {
   withTargetOptions(program.command("repair"))
     .description("after review: accept a deployed file's new checksum or forget a tracking row (logged with --reason)")
-    .option("--dir <dir>", "the migrations folder", "scripts")
+    .option("--dir <dir>", DIR_HELP)
     .option("--accept-checksum <name>", "record the file's current text as the deployed one (e.g. a comment-only edit)")
     .option("--forget <name>", "remove the file's tracking row (it will be pending again)")
     .option("--reason <text>", "why (required; goes into the event log)", "")
-    .action(async (flags: { url?: string; dbUrl?: string; dir: string; acceptChecksum?: string; forget?: string; reason: string }) => {
-      process.exitCode = await runWithTarget("repair", flags, false, (client) =>
-        repair(client, { dir: flags.dir, acceptChecksum: flags.acceptChecksum ?? null, forget: flags.forget ?? null, reason: flags.reason }));
+    .action(async (flags: { url?: string; dbUrl?: string; dir?: string; acceptChecksum?: string; forget?: string; reason: string }) => {
+      process.exitCode = await runWithTarget("repair", flags, false, async (client) =>
+        repair(client, { dir: (await openProject(flags.dir)).dir, acceptChecksum: flags.acceptChecksum ?? null, forget: flags.forget ?? null, reason: flags.reason }));
     });
 }

@@ -5,6 +5,7 @@ import type { ApplyMeta, RollbackRequest } from "../../shared/protocol/types.ts"
 import { runMeta } from "../meta.ts";
 import { UsageError } from "../output/errors.ts";
 import { createProgress, OUTPUT_FORMATS, type OutputFormat } from "../output/progress.ts";
+import { DIR_HELP, openProject } from "../project.ts";
 import { runWithTarget, withTargetOptions } from "../target.ts";
 
 export interface RollbackOptions {
@@ -42,17 +43,17 @@ export function register(program: Command): void {
     .option("--steps <n>", "roll back this many files, newest first (default 1)", parseSteps)
     .option("--to <name>", "roll back every file applied after this one (it stays applied)")
     .option("--dry-run", "run the rollbacks and roll them back: shows what would fail, commits nothing", false)
-    .option("--dir <dir>", "the migrations folder (for paths in messages)", "scripts")
+    .option("--dir <dir>", `${DIR_HELP}; for paths in messages`)
     .addOption(new Option("--format <format>", "output format").choices(OUTPUT_FORMATS).default("text"))
-    .action(async (flags: { url?: string; dbUrl?: string; steps?: number; to?: string; dryRun: boolean; dir: string; format: OutputFormat }) => {
-      process.exitCode = await runWithTarget("rollback", flags, flags.format === "json", (client) =>
+    .action(async (flags: { url?: string; dbUrl?: string; steps?: number; to?: string; dryRun: boolean; dir?: string; format: OutputFormat }) => {
+      process.exitCode = await runWithTarget("rollback", flags, flags.format === "json", async (client) =>
         rollback(client, {
           steps: flags.steps ?? null,
           to: flags.to ?? null,
           dryRun: flags.dryRun,
           meta: runMeta(),
           format: flags.format,
-          dir: flags.dir,
+          dir: (await openProject(flags.dir)).dir,
           stream: process.stdout,
         }), { runsFiles: !flags.dryRun }); // a dry run commits nothing: an interrupted one needs no explaining
     });

@@ -1,9 +1,9 @@
 /** `supamigrate status`: what the tracking table holds, compared with the local folder when there is one. */
-import { existsSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { compareWithDeployed, type Comparison, type FunctionClient } from "../../shared/client/index.ts";
 import type { StatusResponse } from "../../shared/protocol/types.ts";
-import { localChecksums, readFolderOrFail } from "../local-files.ts";
+import { DIR_HELP, localChecksums, openProject, readFolderOrFail } from "../project.ts";
+import { nodeFileSystem } from "../node-file-system.ts";
 import { statusLines } from "../output/status-table.ts";
 import { runWithTarget, withTargetOptions } from "../target.ts";
 
@@ -15,7 +15,7 @@ export interface StatusResult {
 
 /** The function's status and, when `dir` is given, how the folder compares. */
 export async function status(client: FunctionClient, dir: string | null): Promise<StatusResult> {
-  const folder = dir === null ? null : readFolderOrFail(dir);
+  const folder = dir === null ? null : await readFolderOrFail(dir);
   const response = await client.status();
   const local = folder ? compareWithDeployed(response.applied, await localChecksums(folder)) : null;
   return { status: response, local };
@@ -24,11 +24,13 @@ export async function status(client: FunctionClient, dir: string | null): Promis
 export function register(program: Command): void {
   withTargetOptions(program.command("status"))
     .description("list applied migrations (name, applied at, by, duration) and pending/drifted counts")
-    .option("--dir <dir>", "the migrations folder to compare with (default: scripts, when it exists)")
+    .option("--dir <dir>", `${DIR_HELP}; compared with when it exists`)
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (flags: { url?: string; dbUrl?: string; dir?: string; format: "text" | "json" }) => {
-      const dir = flags.dir ?? (existsSync("scripts") ? "scripts" : null);
       process.exitCode = await runWithTarget("status", flags, flags.format === "json", async (client) => {
+        // Without --dir, status needs only the function: a project without its folder here still gets one.
+        const project = await openProject(flags.dir);
+        const dir = flags.dir !== undefined || await nodeFileSystem.readDirectory(project.dir) !== null ? project.dir : null;
         const result = await status(client, dir);
         if (flags.format === "json") {
           process.stdout.write(`${JSON.stringify(result.local ? { ...result.status, local: result.local } : result.status)}\n`);

@@ -5,11 +5,11 @@
 import type { Command } from "commander";
 import { compareWithDeployed, type Comparison, type FunctionClient } from "../../shared/client/index.ts";
 import type { EventLogCheck } from "../../shared/protocol/types.ts";
-import { localChecksums, readFolderOrFail } from "../local-files.ts";
+import { DIR_HELP, localChecksums, openProject, readFolderOrFail } from "../project.ts";
 import { runWithTarget, withTargetOptions } from "../target.ts";
 
 export async function verify(client: FunctionClient, dir: string): Promise<{ readonly applied: number; readonly comparison: Comparison; readonly eventLog: EventLogCheck | null }> {
-  const folder = readFolderOrFail(dir);
+  const folder = await readFolderOrFail(dir);
   const response = await client.status();
   return {
     applied: response.applied.length,
@@ -47,12 +47,13 @@ export function verifyLines(applied: number, comparison: Comparison, dir: string
 export function register(program: Command): void {
   withTargetOptions(program.command("verify"))
     .description("check that every deployed migration is unchanged in the folder (exit 1 on drift)")
-    .option("--dir <dir>", "the migrations folder", "scripts")
-    .action(async (flags: { url?: string; dbUrl?: string; dir: string }) => {
+    .option("--dir <dir>", DIR_HELP)
+    .action(async (flags: { url?: string; dbUrl?: string; dir?: string }) => {
       process.exitCode = await runWithTarget("verify", flags, false, async (client) => {
-        const { applied, comparison, eventLog } = await verify(client, flags.dir);
+        const { dir } = await openProject(flags.dir);
+        const { applied, comparison, eventLog } = await verify(client, dir);
         const tampered = eventLogLines(eventLog);
-        const files = verifyLines(applied, comparison, flags.dir);
+        const files = verifyLines(applied, comparison, dir);
         // The head goes into the CI log, out of a migration's reach: a rewrite of the whole chain changes it.
         const head = eventLog?.head ? [`Event log: ${eventLog.chained} chained events, head ${eventLog.head}.`] : [];
         for (const line of [...tampered, ...files.slice(0, -1), ...head, ...files.slice(-1)]) process.stdout.write(`${line}\n`);

@@ -3,7 +3,7 @@
  * loads it and the runtime-neutrality check leaves its node: imports alone).
  */
 import postgres from "postgres";
-import { readMigrationFolder } from "../../cli/read-folder.ts";
+import { seedMigrationFolder } from "../../test/support/seed-scripts.ts";
 import type { ApplyEvent, ApplyRequest, DoneEvent, MigrationPayload } from "../protocol/types.ts";
 import { createEngine } from "./index.ts";
 import type { EngineOptions, MigrationEngine, Prepared } from "./types.ts";
@@ -14,8 +14,7 @@ export const ADMIN_ID = "6f1e1a52-7c1e-4d55-9a38-2a8a3b0c0d11";
 
 /** The seed's migration set from scripts/, as an apply request's migrations. */
 export function seedMigrations(): MigrationPayload[] {
-  const folder = readMigrationFolder(new URL("../../scripts", import.meta.url).pathname);
-  return migrationPayloads(folder.migrations);
+  return migrationPayloads(seedMigrationFolder().migrations);
 }
 
 export function connect(url: string, max = 3): postgres.Sql {

@@ -2,7 +2,7 @@
 import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readMigrationFolder } from "../../cli/read-folder.ts";
+import { seedMigrationFolder } from "../support/seed-scripts.ts";
 import { substitutePlaceholders } from "../../shared/migrations/index.ts";
 import type { MigrationPayload } from "../../shared/protocol/types.ts";
 import { psql } from "../support/postgres.ts";
@@ -11,7 +11,7 @@ export const ADMIN_EMAIL = "admin@example.com";
 export const CREATE_ADMIN_USER = `insert into auth.users (id, email, aud, role) values ('00000000-0000-4000-8000-000000000001', '${ADMIN_EMAIL}', 'authenticated', 'authenticated')`;
 
 export function seed(): MigrationPayload[] {
-  return readMigrationFolder("scripts").migrations.map(({ name, sql, rollback }) => ({ name, sql, rollback }));
+  return seedMigrationFolder().migrations.map(({ name, sql, rollback }) => ({ name, sql, rollback }));
 }
 
 /** Runs every seed file with psql, in contract order, as the SQL Editor would (placeholders substituted by hand). */

@@ -2,7 +2,7 @@
 // Deno, the real engine) → a real PostgreSQL 15.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import postgres from "postgres";
 import { freePort, type PostgresServer, startPostgres } from "../support/postgres.ts";
@@ -277,7 +277,7 @@ test("an unreachable URL or no URL at all: exit 2 with what to check", async () 
   assert.match(none.stderr, /^supamigrate apply: no function URL: pass --url https:\/\/<project-ref>\.supabase\.co\/functions\/v1\/supamigrate or set SUPAMIGRATE_URL/);
   const noDir = await runCli(["apply", "--dir", "nope", "--url", url], { cwd });
   assert.equal(noDir.status, 2);
-  assert.equal(noDir.stderr, "supamigrate apply: no migrations folder at nope: run from the project root or pass --dir <folder>.\n");
+  assert.equal(noDir.stderr, "supamigrate apply: no migrations folder at nope: run from the project root, pass --dir <folder>, or set \"migrationsDir\" in supamigrate.json.\n");
 });
 
 test("an empty migrations folder: exit 2, says so, and sends nothing", async () => {
@@ -316,4 +316,30 @@ test("--db-url runs the same engine directly, with the same output", async () =>
   const both = await runCli(["status", "--db-url", dbUrl, "--url", "http://x/functions/v1/supamigrate"], { cwd });
   assert.equal(both.status, 2);
   assert.equal(both.stderr, "supamigrate status: give either --url (the function) or --db-url (a database), not both.\n");
+});
+
+test("every command honours supamigrate.json found above the current folder: apply, status, verify use its migrationsDir", async () => {
+  const dbUrl = await pg.createDatabase();
+  const fn = await serveFunction(dbUrl);
+  const root = makeProject({});
+  cleanups.push(() => fn.serve.stop(), () => rmSync(root, { recursive: true, force: true }));
+  mkdirSync(join(root, "db/migrations/rollback"), { recursive: true });
+  for (const [name, text] of Object.entries(SMALL_SET)) writeFileSync(join(root, "db/migrations", name), text);
+  writeFileSync(join(root, "supamigrate.json"), JSON.stringify({ migrationsDir: "db/migrations" }));
+  const cwd = join(root, "app/src");
+  mkdirSync(cwd, { recursive: true });
+  const apply = await runCli(["apply"], { cwd, env: fn.env });
+  assert.equal(apply.status, 0, apply.stderr);
+  assert.deepEqual(lines(apply.stdout), SMALL_SET_APPLIED);
+  assert.deepEqual(await tracked(dbUrl), ["001_create_teams.sql", "002_create_members.sql", "003_create_team_sizes.sql"]);
+  const verify = await runCli(["verify"], { cwd, env: fn.env });
+  assert.equal(verify.status, 0);
+  // A folder outside the current one is shown by its absolute path, as lint shows it.
+  assert.equal(lines(verify.stdout).at(-1), `Verified: 3 deployed files match ${root}/db/migrations/ (0 pending).`);
+  const status = await runCli(["status", "--format", "json"], { cwd, env: fn.env });
+  assert.deepEqual(JSON.parse(status.stdout).local, { pending: [], drifted: [], missing: [] });
+  // Without the file, the same folder would not be found: status then only reports the function's side.
+  rmSync(join(root, "supamigrate.json"));
+  const apart = await runCli(["status", "--format", "json"], { cwd, env: fn.env });
+  assert.equal(JSON.parse(apart.stdout).local, undefined);
 });

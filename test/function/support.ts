@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { readMigrationFolder } from "../../cli/read-folder.ts";
+import { seedMigrationFolder } from "../support/seed-scripts.ts";
 import { functionBundle, type FunctionProcess, startFunctionProcess } from "../../cli/serve/deno.ts";
 import type { ApplyEvent, MigrationPayload } from "../../shared/protocol/types.ts";
 
@@ -75,7 +75,7 @@ export async function expectError(response: Response, status: number, code: stri
 
 /** The seed set from scripts/ as the apply request's migrations. */
 export function seedMigrations(): MigrationPayload[] {
-  return readMigrationFolder("scripts").migrations.map(({ name, sql, rollback }) => ({ name, sql, rollback }));
+  return seedMigrationFolder().migrations.map(({ name, sql, rollback }) => ({ name, sql, rollback }));
 }
 
 /** The seed's 012 needs its admin user to exist (created in the Auth dashboard, as the seed says). */
