@@ -1,7 +1,8 @@
 /**
  * The function's HTTP client, shared by the CLI and the extension (Web APIs only: fetch, streams).
  * One request per batch: `apply` sends every file at once and reads the NDJSON progress stream as it
- * arrives.
+ * arrives. Each method's path, HTTP method and answer kind (JSON, or an NDJSON stream) come from the
+ * route table (shared/protocol/routes.ts, through methods.ts).
  */
 import type {
   ApplyEvent,
@@ -14,8 +15,10 @@ import type {
 import type {
   BaselineRequest, BaselineResponse, ImportHistoryRequest, ImportHistoryResponse, RepairRequest, RepairResponse,
 } from "../protocol/adoption.ts";
+import { ROUTES } from "../protocol/routes.ts";
 import { describeRefusal } from "./describe.ts";
 import { FunctionCallError, STREAM_ENDED_MESSAGE } from "./errors.ts";
+import { clientMethods } from "./methods.ts";
 import { readNdjson } from "./ndjson.ts";
 import { defaultRetry, isConnectionFailure, isTimeout, type RetryPolicy, timeoutError, withRetry } from "./network.ts";
 
@@ -98,13 +101,13 @@ export function createClient(options: ClientOptions): FunctionClient {
     return describeRefusal({ status: response.status, code, message, details }, context);
   }
 
-  async function getJson<T>(route: string, init: RequestInit = {}): Promise<T> {
+  async function getJson(route: string, init: RequestInit): Promise<unknown> {
     // One timer for the whole call: headers and body.
     const controller = new AbortController();
     const timer = armTimeout(controller);
     try {
       const response = await send(route, init, controller);
-      return (await response.json()) as T;
+      return await response.json();
     } catch (error) {
       if (!(error instanceof FunctionCallError) && (isTimeout(error) || controller.signal.aborted)) throw timeoutError(base, timeoutMs);
       throw error;
@@ -113,13 +116,13 @@ export function createClient(options: ClientOptions): FunctionClient {
     }
   }
 
-  async function stream(route: string, body: unknown, onEvent: EventHandler = () => {}): Promise<DoneEvent> {
+  async function stream(route: string, init: RequestInit, onEvent: EventHandler = () => {}): Promise<DoneEvent> {
     // The timeout covers the answer's start only: a long apply streams for as long as it runs.
     const controller = new AbortController();
     const timer = armTimeout(controller);
     let response: Response;
     try {
-      response = await send(route, { method: "POST", body: JSON.stringify(body) }, controller);
+      response = await send(route, init, controller);
     } finally {
       clearTimeout(timer);
     }
@@ -142,13 +145,9 @@ export function createClient(options: ClientOptions): FunctionClient {
     return done;
   }
 
-  return {
-    status: () => getJson<StatusResponse>("status"),
-    plan: (request) => getJson<PlanResponse>("plan", { method: "POST", body: JSON.stringify(request) }),
-    apply: (request, onEvent) => stream("apply", request, onEvent),
-    rollback: (request, onEvent) => stream("rollback", request, onEvent),
-    baseline: (request) => getJson<BaselineResponse>("baseline", { method: "POST", body: JSON.stringify(request) }),
-    repair: (request) => getJson<RepairResponse>("repair", { method: "POST", body: JSON.stringify(request) }),
-    importHistory: (request) => getJson<ImportHistoryResponse>("import-history", { method: "POST", body: JSON.stringify(request) }),
-  };
+  return clientMethods(async (name, request, onEvent) => {
+    const route = ROUTES[name];
+    const init: RequestInit = route.method === "GET" ? { method: "GET" } : { method: route.method, body: JSON.stringify(request) };
+    return route.answer === "ndjson" ? await stream(route.name, init, onEvent) : await getJson(route.name, init);
+  });
 }

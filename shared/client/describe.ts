@@ -2,14 +2,8 @@
  * Turns a refusal (an HTTP error answer or an engine Rejection) into a FunctionCallError whose message
  * says what went wrong and how to fix it. The token is never part of a message.
  */
+import type { Refusal } from "../protocol/route-engine.ts";
 import { FunctionCallError } from "./errors.ts";
-
-export interface Refusal {
-  readonly status: number;
-  readonly code: string;
-  readonly message: string;
-  readonly details?: unknown;
-}
 
 export interface RefusalContext {
   /** The function's base URL (or a description of the database in `--db-url` mode). */

@@ -1,40 +1,32 @@
 /**
  * The same client interface over an engine in this process (the CLI's `--db-url` mode), so every
  * command and every output format works the same whether the engine runs in the function or here.
+ * Each method makes its route's engine call from the route table (shared/protocol/routes.ts), as the
+ * function does; there is no verified caller here, so the request's `meta.actor` is used as sent.
  */
-import type { AdoptionResult, MigrationEngine, Prepared, Rejection } from "../engine/types.ts";
-import type { DoneEvent } from "../protocol/types.ts";
-import type { EventHandler, FunctionClient } from "./client.ts";
+import type { MigrationEngine } from "../engine/types.ts";
+import type { Refusal } from "../protocol/route-engine.ts";
+import { type EngineRoute, ROUTES } from "../protocol/routes.ts";
+import type { FunctionClient } from "./client.ts";
 import { describeRefusal } from "./describe.ts";
+import { clientMethods } from "./methods.ts";
 
 /** `target` names the database in messages (never with its password). */
 export function createEngineClient(engine: MigrationEngine, target: string): FunctionClient {
-  const refuse = (rejection: Rejection) => describeRefusal(rejection, { target, tokenSent: true });
+  const refuse = (rejection: Refusal) => describeRefusal(rejection, { target, tokenSent: true });
 
-  function answer<T>(what: string, result: AdoptionResult<T> | null): T {
-    if (result === null) throw new Error(`this engine does not support ${what}`);
-    if (!result.ok) throw refuse(result.rejection);
-    return result.result;
-  }
-
-  async function run(prepared: Prepared, onEvent: EventHandler = () => {}): Promise<DoneEvent> {
-    if (!prepared.ok) throw refuse(prepared.rejection);
-    return await prepared.run.run((event) => {
-      if (event.event !== "done") onEvent(event);
-    });
-  }
-
-  return {
-    status: () => engine.status(),
-    async plan(request) {
-      const result = await engine.plan(request);
-      if (!result.ok) throw refuse(result.rejection);
-      return result.plan;
-    },
-    apply: async (request, onEvent) => await run(await engine.prepareApply(request), onEvent),
-    rollback: async (request, onEvent) => await run(await engine.prepareRollback(request), onEvent),
-    baseline: async (request) => answer("baseline", engine.baseline ? await engine.baseline(request) : null),
-    repair: async (request) => answer("repair", engine.repair ? await engine.repair(request) : null),
-    importHistory: async (request) => answer("import-history", engine.importHistory ? await engine.importHistory(request) : null),
-  };
+  return clientMethods(async (name, request, onEvent = () => {}) => {
+    const route: EngineRoute = ROUTES[name];
+    if (route.answer === "ndjson") {
+      const prepared = await route.call(engine, request);
+      if (!prepared.ok) throw refuse(prepared.rejection);
+      // The stream's last line is what the call returns, as over HTTP.
+      return await prepared.value.run((event) => {
+        if (event.event !== "done") onEvent(event);
+      });
+    }
+    const answered = await route.call(engine, request);
+    if (!answered.ok) throw refuse(answered.rejection);
+    return answered.value;
+  });
 }

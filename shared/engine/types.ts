@@ -20,6 +20,7 @@ import type {
   RepairRequest,
   RepairResponse,
 } from "../protocol/adoption.ts";
+import type { RouteEngine } from "../protocol/route-engine.ts";
 
 /** The answer of an adoption call: the result, or a refusal before anything was written. */
 export type AdoptionResult<T> = { readonly ok: true; readonly result: T } | { readonly ok: false; readonly rejection: Rejection };
@@ -69,7 +70,12 @@ export interface EngineOptions {
   readonly endConnectionOnClose?: boolean;
 }
 
-export interface MigrationEngine {
+/**
+ * The engine. It extends RouteEngine — every call the route table (shared/protocol/routes.ts) makes, in
+ * the contract's types — so the compiler checks here that it answers every route; its own methods below
+ * answer with the engine's types (Rejection, Prepared).
+ */
+export interface MigrationEngine extends RouteEngine {
   status(): Promise<StatusResponse>;
   plan(request: ApplyRequest): Promise<{ readonly ok: true; readonly plan: PlanResponse } | { readonly ok: false; readonly rejection: Rejection }>;
   prepareApply(request: ApplyRequest): Promise<Prepared>;
@@ -77,7 +83,7 @@ export interface MigrationEngine {
   /**
    * Adoption (docs/adoption.md): record files run by hand as applied without running them, repair a
    * tracking row, import the Supabase CLI's history. Required like the rest: every route of the table
-   * (shared/protocol/routes.ts) has its engine call, so there is no "not implemented" answer.
+   * (shared/protocol/routes.ts) makes its engine call, so there is no "not implemented" answer.
    */
   baseline(request: BaselineRequest): Promise<AdoptionResult<BaselineResponse>>;
   repair(request: RepairRequest): Promise<AdoptionResult<RepairResponse>>;

@@ -1,25 +1,19 @@
 /**
- * Who may do what (docs/identity.md), shared by the function and its clients: the two scopes, which
- * route needs which, and how a verified identity is written into `applied_by`.
+ * Who may do what (docs/identity.md), shared by the function and its clients: the two scopes and how a
+ * verified identity is written into `applied_by`. Which route needs which scope is the route table's
+ * `access` (routes.ts).
  */
 
 /**
- * A machine token's scopes. `read` = `GET status`, `POST plan`; `write` = `POST apply`, `POST rollback` and
- * the adoption routes that write the tracking table, `POST baseline`, `repair` and `import-history` (write
- * implies read). A signed-in user has no scopes: a migration admin may call every route, anyone else none
- * (status and plan show who applied what, so a self-signed-up or anonymous user must not read them).
+ * A machine token's scopes: `read` for the routes that only look, `write` for those that change the
+ * database or the tracking table (dry runs included: they run the SQL, or compare, then roll back);
+ * write implies read. Each route's is its `access` in the route table (routes.ts). A signed-in user has
+ * no scopes: a migration admin may call every route, anyone else none (status and plan show who applied
+ * what, so a self-signed-up or anonymous user must not read them).
  */
 export type Scope = "read" | "write";
 
 export const SCOPES: readonly Scope[] = ["read", "write"];
-
-/** Every route but `health`, which answers anyone. */
-export type ProtectedRoute = "status" | "plan" | "apply" | "rollback" | "baseline" | "repair" | "import-history";
-
-/** The scope a route needs (dry runs included: they run the SQL, or compare, then roll back). */
-export function scopeFor(route: ProtectedRoute): Scope {
-  return route === "status" || route === "plan" ? "read" : "write";
-}
 
 /** The scopes a token holds, with write implying read. */
 export function effectiveScopes(scopes: readonly Scope[]): Scope[] {

@@ -72,6 +72,12 @@ export type ApplyEvent =
   | ({ readonly event: "failed" } & MigrationFailure)
   | DoneEvent;
 
+/** `GET health` answer: the function is up, and which version it runs. */
+export interface HealthResponse {
+  readonly ok: true;
+  readonly version: string;
+}
+
 /** One tracking-table row as `GET status` reports it. */
 export interface AppliedMigration {
   readonly name: string;

@@ -98,11 +98,19 @@ after(async () => {
 });
 
 function handlerWith(env: Record<string, string>) {
-  const engine = {
+  const unused = () => Promise.reject(new Error("these tests only call status"));
+  const engine: MigrationEngine = {
     async status() {
       return { applied: [], lock: null };
     },
-  } as unknown as MigrationEngine;
+    plan: unused,
+    prepareApply: unused,
+    prepareRollback: unused,
+    baseline: unused,
+    repair: unused,
+    importHistory: unused,
+    async close() {},
+  };
   // These tests are about fetching keys; the session check after it is tested against Postgres in function.test.ts.
   return createHandler({ env: envOf({ SUPABASE_DB_URL: "postgres://unused", ...env }), engine: () => engine, userSession: async () => ({ ok: true }), version: "test", log: () => {} });
 }

@@ -3,7 +3,7 @@
  * the body is read and before any database connection exists. (The "token in the URL" refusal that
  * comes before it is token-in-url.ts.)
  */
-import type { ProtectedRoute } from "../../../../shared/protocol/identity.ts";
+import type { ProtectedRoute } from "../../../../shared/protocol/routes.ts";
 import type { IdentityConfig } from "../identity/config.ts";
 import { authenticate, forbiddenReason, type Identity } from "../identity/identity.ts";
 import { errorResponse } from "./errors.ts";

@@ -49,6 +49,18 @@ function fakeEngine(overrides: Partial<MigrationEngine> = {}, events: ApplyEvent
       fake.calls.push(`rollback steps=${request.steps ?? null} to=${request.to ?? null}`);
       return { ok: true, run: run() };
     },
+    async baseline(request) {
+      fake.calls.push(`baseline ${request.migrations.length} force=${request.force} actor=${request.meta?.actor}`);
+      return { ok: true, result: { dryRun: request.dryRun === true, forced: request.force === true, recorded: [], files: [], mismatched: [] } };
+    },
+    async repair(request) {
+      fake.calls.push(`repair ${request.action} ${request.name} actor=${request.meta?.actor}`);
+      return { ok: true, result: { action: request.action, name: request.name, oldChecksum: "0".repeat(64), newChecksum: null, actor: request.meta?.actor ?? null } };
+    },
+    async importHistory(request) {
+      fake.calls.push(`import-history ${request.migrations.length} actor=${request.meta?.actor}`);
+      return { ok: true, result: { dryRun: request.dryRun === true, recorded: [], alreadyTracked: [], unmatched: [] } };
+    },
     async close() {},
     ...overrides,
   };

@@ -3,7 +3,7 @@
  * happens; the last line is `done`. If the client goes away the run is NOT cancelled: the engine
  * finishes (each file is its own transaction, so nothing is left half-applied) and releases its lock.
  */
-import type { PreparedRun } from "../../../../shared/engine/types.ts";
+import type { AcceptedRun } from "../../../../shared/protocol/route-engine.ts";
 import type { ApplyEvent, DoneEvent } from "../../../../shared/protocol/types.ts";
 
 export interface StreamOptions {
@@ -15,7 +15,7 @@ export interface StreamOptions {
   readonly waitUntil?: (promise: Promise<unknown>) => void;
 }
 
-export function ndjsonResponse(run: PreparedRun, options: StreamOptions): Response {
+export function ndjsonResponse(run: AcceptedRun, options: StreamOptions): Response {
   const encoder = new TextEncoder();
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let connected = true;

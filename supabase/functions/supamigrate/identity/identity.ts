@@ -4,7 +4,8 @@
  * any database connection exists.
  */
 import { bearerToken, matchingTokens } from "../../../../shared/protocol/auth.ts";
-import { actorText, type ProtectedRoute, type Scope, scopeFor } from "../../../../shared/protocol/identity.ts";
+import { actorText, type Scope } from "../../../../shared/protocol/identity.ts";
+import type { ProtectedRoute } from "../../../../shared/protocol/routes.ts";
 import type { ApplyMeta } from "../../../../shared/protocol/types.ts";
 import type { IdentityConfig } from "./config.ts";
 import { looksLikeJwt, verifyUserToken } from "./jwt.ts";
@@ -63,16 +64,17 @@ function unauthorized(message: string): Authenticated {
 }
 
 /**
- * Null when `identity` may call `route`, else the 403 message. A machine token needs the route's scope; a
- * user needs to be a migration admin on **every** route: status and plan list who applied what (emails,
- * git SHAs, CI run ids), which any self-signed-up user of the project must not read. An anonymous
- * sign-in (`is_anonymous`, role `authenticated` all the same) is refused even if it claims admin.
+ * Null when `identity` may call `route`, else the 403 message. A machine token needs the route's scope
+ * (its `access` in the route table); a user needs to be a migration admin on **every** route: status and
+ * plan list who applied what (emails, git SHAs, CI run ids), which any self-signed-up user of the project
+ * must not read. An anonymous sign-in (`is_anonymous`, role `authenticated` all the same) is refused even
+ * if it claims admin.
  */
 export function forbiddenReason(identity: Identity, route: ProtectedRoute): string | null {
-  const needed = scopeFor(route);
+  const needed = route.access;
   if (identity.kind === "token") {
     if (identity.scopes.includes(needed)) return null;
-    return `this token ("${identity.name}") has the ${identity.scopes.join("+") || "no"} scope; ${route} needs ${needed}: ` +
+    return `this token ("${identity.name}") has the ${identity.scopes.join("+") || "no"} scope; ${route.name} needs ${needed}: ` +
       "use a token with the write scope (SUPAMIGRATE_TOKENS) or SUPAMIGRATE_TOKEN";
   }
   if (identity.anonymous) {
@@ -83,7 +85,7 @@ export function forbiddenReason(identity: Identity, route: ProtectedRoute): stri
   const reader = needed === "read"
     ? " (status and plan show who applied what, so they are for admins too; a dashboard or script reads them with a read-scoped machine token in SUPAMIGRATE_TOKENS)"
     : "";
-  return `${identity.email ?? `user ${identity.id}`} is signed in but is not a migration admin; ${route} needs app_metadata.role = "admin" ` +
+  return `${identity.email ?? `user ${identity.id}`} is signed in but is not a migration admin; ${route.name} needs app_metadata.role = "admin" ` +
     "(set by scripts/012_create_admin_user.sql, or `update auth.users set raw_app_meta_data = raw_app_meta_data || '{\"role\":\"admin\"}' where email = …`), " +
     `then sign in again so the new access token carries it${reader}.`;
 }

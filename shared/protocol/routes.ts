@@ -1,0 +1,214 @@
+/**
+ * The function's routes, each declared once: its method, who may call it, how its body is checked,
+ * which engine call answers it, whether the answer is JSON or an NDJSON progress stream, and the
+ * error codes it can answer. The function's dispatch (supabase/functions/supamigrate/http/) and both
+ * clients (shared/client/: over HTTP, and over an engine in this process) are derived from this table,
+ * so a route cannot be answered, called or authorized differently in two places.
+ */
+import type {
+  BaselineRequest, BaselineResponse, ImportHistoryRequest, ImportHistoryResponse, RepairRequest, RepairResponse,
+} from "./adoption.ts";
+import {
+  APPLY_BODY_ERRORS, APPLY_ENGINE_ERRORS, BASELINE_ENGINE_ERRORS, BODY_ERRORS, DOOR_ERRORS, type ErrorCode, errorCodes,
+  IMPORT_HISTORY_BODY_ERRORS, IMPORT_HISTORY_ENGINE_ERRORS, PLAN_ENGINE_ERRORS, REPAIR_BODY_ERRORS, REPAIR_ENGINE_ERRORS,
+  ROLLBACK_BODY_ERRORS, ROLLBACK_ENGINE_ERRORS, ROUTING_ERRORS,
+} from "./error-codes.ts";
+import type { Scope } from "./identity.ts";
+import type { AcceptedRun, Refusal, RouteEngine } from "./route-engine.ts";
+import type { ApplyMeta, ApplyRequest, DoneEvent, HealthResponse, PlanResponse, RollbackRequest, StatusResponse } from "./types.ts";
+import {
+  validateApplyRequest, validateBaselineRequest, validateImportHistoryRequest, validateRepairRequest, validateRollbackRequest,
+  type Validated,
+} from "./validate.ts";
+
+/** An engine call's answer in one shape (the engine's own say `plan`, `run` or `result`): the value, or a refusal before anything ran. */
+export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly rejection: Refusal };
+
+interface RouteBase<Name extends string> {
+  /** The one path segment after `…/supamigrate/`. */
+  readonly name: Name;
+  readonly method: "GET" | "POST";
+  /** Every code the route can answer in `{"error": {"code"}}` (error-codes.ts). */
+  readonly errors: readonly ErrorCode[];
+}
+
+/** A route anyone may call: answered before the token, the settings and the database are looked at. */
+export interface OpenRoute<Name extends string, Answer> extends RouteBase<Name> {
+  readonly access: "anyone";
+  readonly answer: "json";
+  readonly validate: null;
+  call(about: { readonly version: string }): Answer;
+}
+
+/** A request body that can say who sent it and from where (`meta`: git SHA, CI run, actor). */
+export interface CarriesMeta {
+  readonly meta?: ApplyMeta;
+}
+
+interface EngineRouteBase<Name extends string, Request> extends RouteBase<Name> {
+  /** The scope a machine token needs (a signed-in user must be a migration admin on every route: docs/identity.md). */
+  readonly access: Scope;
+  /** Checks the JSON body; null: the route takes none (GET), and the engine call gets `undefined`. */
+  readonly validate: ((body: unknown) => Validated<Request>) | null;
+  /**
+   * True when the run records who ran it (applied_by, the lock holder, the event log): the request's
+   * `meta.actor` is then replaced by the verified caller before the engine sees it, never trusted.
+   * Only a request with `meta` can be so marked.
+   */
+  readonly verifiedActor: Request extends CarriesMeta ? boolean : false;
+}
+
+// `call` is a method (not a function property) so that every route fits the dispatch's one signature
+// for "a route of the table"; the request it gets is always the one its own `validate` produced.
+
+/** A route whose answer is the engine's JSON. */
+export interface JsonRoute<Name extends string, Request, Answer> extends EngineRouteBase<Name, Request> {
+  readonly answer: "json";
+  call(engine: RouteEngine, request: Request): Promise<Outcome<Answer>>;
+}
+
+/** A route whose answer is a run streamed as NDJSON (200, one event a line, `done` last). */
+export interface StreamRoute<Name extends string, Request> extends EngineRouteBase<Name, Request> {
+  readonly answer: "ndjson";
+  call(engine: RouteEngine, request: Request): Promise<Outcome<AcceptedRun>>;
+}
+
+const answered = <T>(value: T): Outcome<T> => ({ ok: true, value });
+
+const health: OpenRoute<"health", HealthResponse> = {
+  name: "health",
+  method: "GET",
+  access: "anyone",
+  validate: null,
+  answer: "json",
+  call: ({ version }) => ({ ok: true, version }),
+  errors: errorCodes(ROUTING_ERRORS),
+};
+
+const status: JsonRoute<"status", undefined, StatusResponse> = {
+  name: "status",
+  method: "GET",
+  access: "read",
+  validate: null,
+  verifiedActor: false,
+  answer: "json",
+  call: async (engine) => answered(await engine.status()),
+  errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS),
+};
+
+const plan: JsonRoute<"plan", ApplyRequest, PlanResponse> = {
+  name: "plan",
+  method: "POST",
+  access: "read",
+  validate: validateApplyRequest,
+  // Runs nothing and records nothing: the client's meta is passed on as sent.
+  verifiedActor: false,
+  answer: "json",
+  async call(engine, request) {
+    const planned = await engine.plan(request);
+    return planned.ok ? answered(planned.plan) : planned;
+  },
+  errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS, BODY_ERRORS, APPLY_BODY_ERRORS, PLAN_ENGINE_ERRORS),
+};
+
+const apply: StreamRoute<"apply", ApplyRequest> = {
+  name: "apply",
+  method: "POST",
+  access: "write",
+  validate: validateApplyRequest,
+  verifiedActor: true,
+  answer: "ndjson",
+  async call(engine, request) {
+    const prepared = await engine.prepareApply(request);
+    return prepared.ok ? answered(prepared.run) : prepared;
+  },
+  errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS, BODY_ERRORS, APPLY_BODY_ERRORS, APPLY_ENGINE_ERRORS),
+};
+
+const rollback: StreamRoute<"rollback", RollbackRequest> = {
+  name: "rollback",
+  method: "POST",
+  access: "write",
+  validate: validateRollbackRequest,
+  verifiedActor: true,
+  answer: "ndjson",
+  async call(engine, request) {
+    const prepared = await engine.prepareRollback(request);
+    return prepared.ok ? answered(prepared.run) : prepared;
+  },
+  errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS, BODY_ERRORS, ROLLBACK_BODY_ERRORS, ROLLBACK_ENGINE_ERRORS),
+};
+
+// Adoption (docs/adoption.md): they write the tracking table, so write scope; JSON answers, since
+// nothing runs from the files.
+
+const baseline: JsonRoute<"baseline", BaselineRequest, BaselineResponse> = {
+  name: "baseline",
+  method: "POST",
+  access: "write",
+  validate: validateBaselineRequest,
+  verifiedActor: true,
+  answer: "json",
+  async call(engine, request) {
+    const recorded = await engine.baseline(request);
+    return recorded.ok ? answered(recorded.result) : recorded;
+  },
+  errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS, BODY_ERRORS, APPLY_BODY_ERRORS, BASELINE_ENGINE_ERRORS),
+};
+
+const repair: JsonRoute<"repair", RepairRequest, RepairResponse> = {
+  name: "repair",
+  method: "POST",
+  access: "write",
+  validate: validateRepairRequest,
+  verifiedActor: true,
+  answer: "json",
+  async call(engine, request) {
+    const repaired = await engine.repair(request);
+    return repaired.ok ? answered(repaired.result) : repaired;
+  },
+  errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS, BODY_ERRORS, REPAIR_BODY_ERRORS, REPAIR_ENGINE_ERRORS),
+};
+
+const importHistory: JsonRoute<"import-history", ImportHistoryRequest, ImportHistoryResponse> = {
+  name: "import-history",
+  method: "POST",
+  access: "write",
+  validate: validateImportHistoryRequest,
+  verifiedActor: true,
+  answer: "json",
+  async call(engine, request) {
+    const imported = await engine.importHistory(request);
+    return imported.ok ? answered(imported.result) : imported;
+  },
+  errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS, BODY_ERRORS, IMPORT_HISTORY_BODY_ERRORS, IMPORT_HISTORY_ENGINE_ERRORS),
+};
+
+/** Every route, in the order the 404 message lists them. */
+export const ROUTE_LIST = [health, status, plan, apply, rollback, baseline, repair, importHistory] as const;
+
+export type Route = (typeof ROUTE_LIST)[number];
+export type RouteName = Route["name"];
+/** The routes that go through the door (a token or a signed-in user): all but health. */
+export type ProtectedRoute = Exclude<Route, { readonly access: "anyone" }>;
+
+export type Routes = { readonly [R in Route as R["name"]]: R };
+export const ROUTES = Object.fromEntries(ROUTE_LIST.map((route) => [route.name, route])) as Routes;
+
+/** A route the engine answers, as the one path that handles them all sees it (its own request and answer types forgotten). */
+export type EngineRoute = JsonRoute<RouteName, CarriesMeta | undefined, unknown> | StreamRoute<RouteName, CarriesMeta | undefined>;
+
+/** The route named `name` (one path segment, as sent), or null when the table has none. */
+export function routeNamed(name: string): Route | null {
+  return Object.hasOwn(ROUTES, name) ? ROUTES[name as RouteName] : null;
+}
+
+/** What a client sends to route `N` (`undefined` for a route without a body). */
+export type RouteRequest<N extends RouteName> = Routes[N] extends JsonRoute<N, infer Request extends CarriesMeta | undefined, unknown> | StreamRoute<N, infer Request extends CarriesMeta | undefined>
+  ? Request
+  : undefined;
+
+/** What a client gets back from route `N`: the JSON answer, or a stream's last line. */
+export type RouteAnswer<N extends RouteName> = Routes[N] extends StreamRoute<N, unknown> ? DoneEvent
+  : Routes[N] extends JsonRoute<N, unknown, infer Answer> | OpenRoute<N, infer Answer> ? Answer
+  : never;
