@@ -1,10 +1,12 @@
-// Runs every Node test file (`*.test.ts` outside extension/) with Node's test runner through tsx.
+// Runs every Node test file (`*.test.ts`) with Node's test runner through tsx: shared, cli, test,
+// supabase, and extension/src (the extension's unit tests, which need no VS Code; its suite in
+// extension/test runs in a real VS Code through npm run test:extension).
 // Usage: node test/run-node-tests.mjs [path-filter…]
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
-const roots = ["shared", "cli", "test", "supabase"];
+const roots = ["shared", "cli", "test", "supabase", "extension/src"];
 const skip = new Set(["node_modules", "dist", ".supamigrate", "fixtures"]);
 const filters = process.argv.slice(2);
 

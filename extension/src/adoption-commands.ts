@@ -8,8 +8,9 @@ import { InvalidMigrationName, migrationTemplate, nextMigrationName, rollbackTem
 import { FunctionCallError } from "../../shared/client/index.ts";
 import type { BaselineFileReport, BaselineRequest } from "../../shared/protocol/adoption.ts";
 import { applyMeta } from "./apply.ts";
-import { type Ctx, UserError } from "./ctx.ts";
+import type { Ctx } from "./ctx.ts";
 import { migrationPayloads } from "../../shared/protocol/payloads.ts";
+import { UserError } from "./user-error.ts";
 
 type Factory = (ctx: Ctx) => (...args: never[]) => Promise<unknown>;
 
@@ -78,11 +79,11 @@ const baseline: Factory = (ctx) => async (arg?: unknown) => {
   await project.load();
   const migrations = migrationPayloads(project.migrations().migrations);
   if (!migrations.length) throw new UserError(`There are no migrations in ${project.dir}/ to baseline.`);
-  const client = await ctx.client(project);
+  const client = await ctx.connection.client(project);
   const request: BaselineRequest = { migrations, meta: applyMeta() };
   const dry = await client.baseline({ ...request, dryRun: true });
   ctx.output.show(true);
-  ctx.log(`baseline comparison of ${project.dir}/ with ${ctx.target(project)}:`);
+  ctx.log(`baseline comparison of ${project.dir}/ with ${ctx.connection.target(project)}:`);
   for (const line of reportLines(dry.files)) ctx.log(`  ${line}`);
   const tracked = dry.files.filter((f) => f.status === "tracked").length;
   const toRecord = dry.files.length - tracked;

@@ -64,7 +64,7 @@ function runWarnings() {
 
 /** Applies `names` (in order) one call each, under a cancellable progress notification. */
 export async function applyBatch(ctx: Ctx, project: MigrationProject, names: readonly string[]): Promise<BatchResult> {
-  const client = await ctx.client(project);
+  const client = await ctx.connection.client(project);
   await saveEditors(project, names);
   const applied: string[] = [];
   let failed = null as MigrationFailure | null;
@@ -72,7 +72,7 @@ export async function applyBatch(ctx: Ctx, project: MigrationProject, names: rea
   let error = undefined as string | undefined;
   const warnings = runWarnings();
   ctx.output.show(true);
-  ctx.log(`apply ${names.length} migration(s) to ${ctx.target(project)}: ${names.join(", ")}`);
+  ctx.log(`apply ${names.length} migration(s) to ${ctx.connection.target(project)}: ${names.join(", ")}`);
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: "Supamigrate", cancellable: true },
     async (progress, cancel) => {
@@ -118,9 +118,9 @@ export async function applyBatch(ctx: Ctx, project: MigrationProject, names: rea
 
 /** One call with `dryRun: true`: the function runs everything pending in a transaction and rolls it back. */
 export async function dryRunAll(ctx: Ctx, project: MigrationProject): Promise<DoneEvent> {
-  const client = await ctx.client(project);
+  const client = await ctx.connection.client(project);
   ctx.output.show(true);
-  ctx.log(`dry run against ${ctx.target(project)}`);
+  ctx.log(`dry run against ${ctx.connection.target(project)}`);
   const warnings = runWarnings();
   const done = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: "Supamigrate: dry run" },

@@ -5,9 +5,10 @@
 import * as vscode from "vscode";
 import { applyBatch, applyMeta, dryRunAll, recordOutcome } from "./apply.ts";
 import { adoptionCommands } from "./adoption-commands.ts";
-import { type Ctx, TOKEN_KEY, UserError } from "./ctx.ts";
+import type { Ctx } from "./ctx.ts";
 import type { MigrationProject } from "./project.ts";
 import { countStates, migrationStates } from "./states.ts";
+import { UserError } from "./user-error.ts";
 
 type Handler = (...args: never[]) => Promise<unknown>;
 type Factory = (ctx: Ctx) => Handler;
@@ -98,11 +99,11 @@ const rollbackLast: Factory = (ctx) => async (arg?: unknown) => {
   const go = "Roll Back";
   const answer = await vscode.window.showWarningMessage(
     `Roll back ${last.name}?`,
-    { modal: true, detail: `This runs its rollback SQL against ${ctx.target(project)} and removes it from the tracking table.` },
+    { modal: true, detail: `This runs its rollback SQL against ${ctx.connection.target(project)} and removes it from the tracking table.` },
     go,
   );
   if (answer !== go) return null;
-  const client = await ctx.client(project);
+  const client = await ctx.connection.client(project);
   ctx.output.show(true);
   ctx.log(`rollback ${last.name}`);
   const done = await vscode.window.withProgress(
@@ -141,7 +142,7 @@ const setToken: Factory = (ctx) => async () => {
     validateInput: (v) => (v.trim() ? undefined : "The token cannot be empty."),
   });
   if (token === undefined) return false;
-  await ctx.extension.secrets.store(TOKEN_KEY, token.trim());
+  await ctx.connection.storeToken(token.trim());
   ctx.log("token stored in SecretStorage");
   await Promise.all(ctx.allProjects().map((p) => ctx.refreshStatus(p)));
   return true;
@@ -180,9 +181,9 @@ const signIn: Factory = (ctx) => async (arg?: unknown) => {
     if (method.id === "password") {
       const password = await vscode.window.showInputBox({ title, prompt: `Password for ${email}`, password: true, ignoreFocusOut: true });
       if (password === undefined) return null;
-      user = await ctx.auth.signInWithPassword(projectUrl, anonKey, email, password);
+      user = await ctx.connection.auth.signInWithPassword(projectUrl, anonKey, email, password);
     } else {
-      await ctx.auth.sendCode(projectUrl, anonKey, email);
+      await ctx.connection.auth.sendCode(projectUrl, anonKey, email);
       const code = (await vscode.window.showInputBox({
         title,
         prompt: `The one-time code emailed to ${email}`,
@@ -190,7 +191,7 @@ const signIn: Factory = (ctx) => async (arg?: unknown) => {
         validateInput: (v) => (/^\d{6,10}$/.test(v.trim()) ? undefined : "Enter the code from the email (digits)."),
       }))?.trim();
       if (!code) return null;
-      user = await ctx.auth.verifyCode(projectUrl, anonKey, email, code);
+      user = await ctx.connection.auth.verifyCode(projectUrl, anonKey, email, code);
     }
   } catch (error) {
     throw new UserError(`Sign-in failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -204,7 +205,7 @@ const signIn: Factory = (ctx) => async (arg?: unknown) => {
 const signOut: Factory = (ctx) => async (arg?: unknown) => {
   const project = await ctx.pickProject(targetUri(arg));
   const { projectUrl, anonKey } = projectSettings(project);
-  await ctx.auth.signOut(projectUrl, anonKey);
+  await ctx.connection.auth.signOut(projectUrl, anonKey);
   ctx.log(`signed out of ${projectUrl}`);
   await Promise.all(ctx.allProjects().map((p) => ctx.refreshStatus(p)));
   void vscode.window.showInformationMessage("Supamigrate: signed out.");

@@ -1,46 +1,46 @@
 /**
- * The extension's shared state, handed to every command factory: the projects (one per workspace
- * folder), the diagnostics publisher, the output channel, the token and the lint scheduling.
+ * What every command factory is handed: the projects (one per workspace folder) and the services
+ * wired to VS Code — the lint (lint-service.ts) publishing through the diagnostics publisher, the
+ * function connection (function-connection.ts) with its token and sign-in sessions in SecretStorage —
+ * plus the output channel and the apply failures. It holds and wires; the work is in those modules.
  */
 import * as vscode from "vscode";
-import { createClient, type FunctionClient, isRegionName } from "../../shared/client/index.ts";
-import { createSupabaseFunctionClient, functionsUrl } from "../../shared/client/supabase.ts";
 import { Auth } from "./auth.ts";
 import { DiagnosticsPublisher } from "./diagnostics.ts";
-import { lintMigrations } from "./linter.ts";
+import { FunctionConnection } from "./function-connection.ts";
+import { LintService } from "./lint-service.ts";
 import { MigrationProject } from "./project.ts";
-
-export const TOKEN_KEY = "supamigrate.token";
-/** Edits closer together than this are linted once, after the last one; a lone edit is linted at once. */
-export const LINT_DEBOUNCE_MS = 150;
-
-/** An error whose message is for the user as is (no stack, no "internal error"). */
-export class UserError extends Error {}
-
-interface LintSchedule {
-  timer?: ReturnType<typeof setTimeout>;
-  lastRun: number;
-  running?: Promise<void>;
-  again: boolean;
-}
+import { UserError } from "./user-error.ts";
 
 export class Ctx implements vscode.Disposable {
   readonly output = vscode.window.createOutputChannel("Supamigrate");
-  readonly publisher: DiagnosticsPublisher;
+  /** Failed applies at their line (the lint's diagnostics are the publisher's). */
   readonly failures = vscode.languages.createDiagnosticCollection("supamigrate-apply");
+  readonly publisher: DiagnosticsPublisher;
+  readonly lint: LintService<MigrationProject, vscode.Uri>;
+  readonly connection: FunctionConnection<Auth>;
   private readonly projects = new Map<string, MigrationProject>();
-  private readonly schedules = new Map<MigrationProject, LintSchedule>();
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when a project's files, deploy state or failure changed (the view and status bar listen). */
   readonly onDidChange = this.changed.event;
-  /** Engine time of the last lint, for tests and the log. */
-  lastLintMs = 0;
-  /** Signed-in users' sessions (supabase-js, kept in SecretStorage). */
-  readonly auth: Auth;
 
   constructor(readonly extension: vscode.ExtensionContext) {
+    const log = (line: string) => this.log(line);
     this.publisher = new DiagnosticsPublisher(extension.extensionUri);
-    this.auth = new Auth(extension.secrets, (line) => this.log(line));
+    this.lint = new LintService({
+      workspace: {
+        locate: (uri) => {
+          const project = this.projectFor(uri);
+          const relativePath = project?.relativePath(uri);
+          return project && relativePath ? { folder: project, relativePath } : undefined;
+        },
+        isDirty: (uri) => vscode.workspace.textDocuments.some((d) => d.isDirty && d.uri.toString() === uri.toString()),
+      },
+      sink: this.publisher,
+      log,
+      announce: () => this.changed.fire(),
+    });
+    this.connection = new FunctionConnection({ secrets: extension.secrets, auth: new Auth(extension.secrets, log), log });
   }
 
   log(line: string): void {
@@ -53,14 +53,14 @@ export class Ctx implements vscode.Disposable {
 
   /** (Re)creates the projects of the current workspace folders, reads them and lints them. */
   async loadWorkspace(): Promise<void> {
-    for (const project of this.projects.values()) this.publisher.clear(project);
+    for (const project of this.projects.values()) this.lint.forget(project);
     this.projects.clear();
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const project = MigrationProject.forFolder(folder);
       await project.load();
       this.projects.set(folder.uri.toString(), project);
     }
-    await Promise.all(this.allProjects().map((p) => this.lintNow(p)));
+    await Promise.all(this.allProjects().map((p) => this.lint.lintNow(p)));
     this.changed.fire();
   }
 
@@ -90,133 +90,20 @@ export class Ctx implements vscode.Disposable {
     return picked.project;
   }
 
-  /** Lints at once when the last lint is older than the debounce window, else once after the burst. */
-  scheduleLint(project: MigrationProject): void {
-    const schedule = this.schedule(project);
-    if (schedule.timer) clearTimeout(schedule.timer);
-    const idle = !schedule.running && performance.now() - schedule.lastRun >= LINT_DEBOUNCE_MS;
-    if (idle) {
-      schedule.timer = undefined;
-      void this.lintNow(project);
-      return;
-    }
-    schedule.timer = setTimeout(() => {
-      schedule.timer = undefined;
-      void this.lintNow(project);
-    }, LINT_DEBOUNCE_MS);
-  }
-
-  /** Lints the whole project now and publishes; a request during a run runs once more afterwards. */
-  async lintNow(project: MigrationProject): Promise<void> {
-    const schedule = this.schedule(project);
-    if (schedule.running) {
-      schedule.again = true;
-      return schedule.running;
-    }
-    schedule.running = (async () => {
-      do {
-        schedule.again = false;
-        schedule.lastRun = performance.now();
-        try {
-          const run = await lintMigrations(project);
-          this.lastLintMs = run.ms;
-          this.publisher.publish(project, run.findings);
-        } catch (error) {
-          this.log(`lint failed in ${project.folder.name}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-        }
-      } while (schedule.again);
-    })();
-    try {
-      await schedule.running;
-    } finally {
-      schedule.running = undefined;
-      schedule.lastRun = performance.now();
-    }
-  }
-
-  private schedule(project: MigrationProject): LintSchedule {
-    let schedule = this.schedules.get(project);
-    if (!schedule) this.schedules.set(project, (schedule = { lastRun: -Infinity, again: false }));
-    return schedule;
-  }
-
-  async token(): Promise<string | undefined> {
-    return await this.extension.secrets.get(TOKEN_KEY);
-  }
-
-  /** Where the project's function is, for messages: the functions URL through the project, else functionUrl. */
-  target(project: MigrationProject): string | null {
-    const { projectUrl, anonKey, functionUrl } = project.config;
-    return projectUrl && anonKey ? functionsUrl(projectUrl) : functionUrl;
-  }
-
   /**
-   * A client for the project's function; a UserError says what is missing. With
-   * supamigrate.projectUrl + anonKey: through supabase-js, as the signed-in user (else with the
-   * stored token); otherwise the plain supamigrate.functionUrl path with the stored token.
+   * Reads the function's status into the project (quietly when `quiet`; otherwise a failure is thrown
+   * before anything else happens), re-lints with it (no-edit-after-deploy) and tells the view.
    */
-  async client(project: MigrationProject): Promise<FunctionClient> {
-    const { projectUrl, anonKey, functionRegion: region } = project.config;
-    if (region !== null && !isRegionName(region)) {
-      throw new UserError("supamigrate.functionRegion must be a Supabase region like eu-central-1 (your database's), or empty.");
-    }
-    if (projectUrl && anonKey) {
-      const supabase = await this.auth.client(projectUrl, anonKey);
-      if (await this.auth.current(projectUrl, anonKey)) return createSupabaseFunctionClient({ supabase, projectUrl, session: true, region });
-      const token = await this.token();
-      if (token) return createSupabaseFunctionClient({ supabase, projectUrl, token, region });
-      throw new UserError("Not signed in: run “Supamigrate: Sign In” (or “Supamigrate: Set Token” for a machine token).");
-    }
-    if (projectUrl && !project.config.functionUrl) throw new UserError("Set supamigrate.anonKey (the project's publishable key) to go with supamigrate.projectUrl.");
-    const url = project.config.functionUrl;
-    if (!url) throw new UserError("Set supamigrate.functionUrl to the function's base URL (…/functions/v1/supamigrate) first.");
-    const token = await this.token();
-    if (!token) throw new UserError("No token yet: run “Supamigrate: Set Token” first.");
-    return createClient({ url, token, region });
-  }
-
-  /** Reads the function's status into the project (quietly when `quiet`), then re-lints with it. */
   async refreshStatus(project: MigrationProject, quiet = true): Promise<void> {
-    const url = this.target(project);
-    const missing = await this.missingSetup(project);
-    if (missing) {
-      project.deploy = { kind: "unknown", reason: missing };
-      if (!quiet) await this.client(project); // throws the UserError that says what to do
-    } else {
-      try {
-        const status = await (await this.client(project)).status();
-        project.deploy = { kind: "known", status, fetchedAt: new Date() };
-        this.log(`status of ${url}: ${status.applied.length} applied${status.lock ? `, locked by ${status.lock.holder}` : ""}`);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        project.deploy = { kind: "unknown", reason: message };
-        this.log(`status of ${url} failed: ${message}`);
-        if (!quiet) throw new UserError(message);
-      }
-    }
-    await this.lintNow(project);
-    this.changed.fire();
-  }
-
-  /** Why the function cannot be called yet, or null when it can. */
-  private async missingSetup(project: MigrationProject): Promise<string | null> {
-    const { projectUrl, anonKey, functionUrl } = project.config;
-    if (projectUrl && anonKey) {
-      if (await this.auth.current(projectUrl, anonKey).catch(() => null)) return null;
-      return (await this.token()) ? null : "not signed in";
-    }
-    if (!functionUrl) return projectUrl ? "supamigrate.anonKey is not set" : "supamigrate.functionUrl is not set";
-    return (await this.token()) ? null : "no token set";
-  }
-
-  fireChanged(): void {
+    await this.connection.refreshStatus(project, quiet);
+    await this.lint.lintNow(project);
     this.changed.fire();
   }
 
   dispose(): void {
-    for (const schedule of this.schedules.values()) if (schedule.timer) clearTimeout(schedule.timer);
+    this.lint.dispose();
+    this.connection.auth.dispose();
     this.publisher.dispose();
-    this.auth.dispose();
     this.failures.dispose();
     this.output.dispose();
     this.changed.dispose();

@@ -1,11 +1,12 @@
 /**
  * Findings → diagnostics. Every diagnostic has source `supamigrate` and code `{ value: ruleId,
- * target: <rule doc> }`; cross-file findings carry related information. Only files whose findings
- * changed are re-published, so an edit in one file costs one update.
+ * target: <rule doc> }`; cross-file findings carry related information. Which files to re-publish
+ * (only those whose findings changed) is the lint service's call.
  */
 import * as vscode from "vscode";
 import type { Finding, Range, Severity } from "../../shared/lint/types.ts";
 import type { MigrationFailure } from "../../shared/protocol/types.ts";
+import type { DiagnosticsSink } from "./lint-service.ts";
 import type { MigrationProject } from "./project.ts";
 import { ruleDocUri, SQLSTATE_DOC } from "./rule-docs.ts";
 
@@ -48,53 +49,33 @@ export function failureDiagnostic(failure: MigrationFailure, doc: vscode.TextDoc
   return diagnostic;
 }
 
-interface Published {
-  readonly key: string;
-  readonly entries: readonly { diagnostic: vscode.Diagnostic; finding: Finding }[];
-}
-
-/** Publishes a project's findings and remembers which finding is behind each diagnostic (for quick fixes). */
-export class DiagnosticsPublisher implements vscode.Disposable {
+/** Shows the lint's findings as diagnostics and remembers which finding is behind each (for quick fixes). */
+export class DiagnosticsPublisher implements DiagnosticsSink<MigrationProject>, vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection(SOURCE);
-  private readonly published = new Map<string, Published>();
+  /** URI → the diagnostics shown for it, each with its finding. */
+  private readonly published = new Map<string, readonly { diagnostic: vscode.Diagnostic; finding: Finding }[]>();
 
   constructor(private readonly extensionUri: vscode.Uri) {}
 
-  /** Replaces the project's diagnostics; files whose findings did not change are left alone. */
-  publish(project: MigrationProject, findings: readonly Finding[]): void {
-    const byUri = new Map<string, { uri: vscode.Uri; findings: Finding[] }>();
-    for (const finding of findings) {
-      const uri = project.uriOfReported(finding.file);
-      const entry = byUri.get(uri.toString()) ?? { uri, findings: [] };
-      entry.findings.push(finding);
-      byUri.set(uri.toString(), entry);
+  /** Replaces one file's diagnostics (the lint service calls this only for files whose findings changed). */
+  publish(project: MigrationProject, path: string, findings: readonly Finding[]): void {
+    const uri = project.uriOfReported(path);
+    if (!findings.length) {
+      this.collection.delete(uri);
+      this.published.delete(uri.toString());
+      return;
     }
-    const prefix = project.folder.uri.toString() + "/";
-    for (const key of [...this.published.keys()]) {
-      if (key.startsWith(prefix) && !byUri.has(key)) {
-        this.collection.delete(vscode.Uri.parse(key));
-        this.published.delete(key);
-      }
-    }
-    for (const [key, { uri, findings: fileFindings }] of byUri) {
-      const fingerprint = JSON.stringify(fileFindings);
-      if (this.published.get(key)?.key === fingerprint) continue;
-      const entries = fileFindings.map((finding) => ({ finding, diagnostic: toDiagnostic(finding, project, this.extensionUri) }));
-      this.published.set(key, { key: fingerprint, entries });
-      this.collection.set(uri, entries.map((e) => e.diagnostic));
-    }
+    const entries = findings.map((finding) => ({ finding, diagnostic: toDiagnostic(finding, project, this.extensionUri) }));
+    this.published.set(uri.toString(), entries);
+    this.collection.set(uri, entries.map((e) => e.diagnostic));
   }
 
   /** The finding behind a diagnostic the editor hands back (matched by rule, range and message). */
   findingFor(uri: vscode.Uri, diagnostic: vscode.Diagnostic): Finding | undefined {
     const code = typeof diagnostic.code === "object" ? diagnostic.code.value : diagnostic.code;
-    return this.published.get(uri.toString())?.entries.find((e) =>
+    return this.published.get(uri.toString())?.find((e) =>
       e.finding.rule === code && e.diagnostic.range.isEqual(diagnostic.range) && e.diagnostic.message === diagnostic.message
     )?.finding;
-  }
-
-  clear(project: MigrationProject): void {
-    this.publish(project, []);
   }
 
   dispose(): void {

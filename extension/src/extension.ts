@@ -64,57 +64,24 @@ function updateEditorContext(ctx: Ctx): void {
 
 function watchDocuments(ctx: Ctx): vscode.Disposable[] {
   const watcher = vscode.workspace.createFileSystemWatcher("**/*.sql");
-  const onDisk = async (uri: vscode.Uri, deleted: boolean) => {
-    const project = ctx.projectFor(uri);
-    const rel = project?.relativePath(uri);
-    if (!project || !rel) return;
-    if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.isDirty)) return;
-    if (deleted) project.delete(rel);
-    else await project.reload(rel);
-    ctx.scheduleLint(project);
-    ctx.fireChanged();
-  };
+  // What an editor holds (opened, edited, saved) and what is on disk (changed by anything else, or
+  // an editor closed without saving) go to the lint, which decides what to lint and when.
+  const fromEditor = (doc: vscode.TextDocument, kind: "saved" | "unsaved") => ctx.lint.update(doc.uri, doc.getText(), kind);
+  const fromDisk = (uri: vscode.Uri) => ctx.lint.reload(uri);
   return [
     watcher,
-    watcher.onDidCreate((uri) => onDisk(uri, false)),
-    watcher.onDidChange((uri) => onDisk(uri, false)),
-    watcher.onDidDelete((uri) => onDisk(uri, true)),
-    vscode.workspace.onDidOpenTextDocument((doc) => {
-      // A file the watcher has not reported yet (just created): take it from the editor.
-      const project = ctx.projectFor(doc.uri);
-      const rel = project?.relativePath(doc.uri);
-      if (!project || !rel || project.hasText(rel, doc.getText())) return;
-      project.setText(rel, doc.getText());
-      ctx.scheduleLint(project);
-      ctx.fireChanged();
-    }),
+    watcher.onDidCreate(fromDisk),
+    watcher.onDidChange(fromDisk),
+    watcher.onDidDelete(fromDisk),
+    // Opened: what was read from disk, also of a file the watcher has not reported yet (just created).
+    vscode.workspace.onDidOpenTextDocument((doc) => fromEditor(doc, "saved")),
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.contentChanges.length === 0) return;
-      const project = ctx.projectFor(e.document.uri);
-      const rel = project?.relativePath(e.document.uri);
-      if (!project || !rel) return;
+      if (e.contentChanges.length === 0) return; // only the dirty flag changed
       ctx.failures.delete(e.document.uri); // its line numbers no longer hold
-      // lintOn "save": the project keeps the saved text until the save, so no lint (for whatever
-      // reason it runs) can show findings of unsaved edits.
-      if (project.config.lintOn !== "type") return;
-      project.setText(rel, e.document.getText());
-      ctx.scheduleLint(project);
+      fromEditor(e.document, "unsaved");
     }),
-    vscode.workspace.onDidSaveTextDocument((doc) => {
-      const project = ctx.projectFor(doc.uri);
-      const rel = project?.relativePath(doc.uri);
-      if (!project || !rel) return;
-      project.setText(rel, doc.getText());
-      ctx.scheduleLint(project);
-      ctx.fireChanged();
-    }),
-    vscode.workspace.onDidCloseTextDocument(async (doc) => {
-      const project = ctx.projectFor(doc.uri);
-      const rel = project?.relativePath(doc.uri);
-      if (!project || !rel) return;
-      await project.reload(rel); // an editor closed without saving: back to what is on disk
-      ctx.scheduleLint(project);
-    }),
+    vscode.workspace.onDidSaveTextDocument((doc) => fromEditor(doc, "saved")),
+    vscode.workspace.onDidCloseTextDocument((doc) => fromDisk(doc.uri)),
     vscode.window.onDidChangeActiveTextEditor(() => updateEditorContext(ctx)),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (e.affectsConfiguration("supamigrate.migrationsDir")) {
@@ -123,7 +90,7 @@ function watchDocuments(ctx: Ctx): vscode.Disposable[] {
       } else if (["functionUrl", "projectUrl", "anonKey"].some((name) => e.affectsConfiguration(`supamigrate.${name}`))) {
         await Promise.all(ctx.allProjects().map((p) => ctx.refreshStatus(p)));
       } else if (e.affectsConfiguration("supamigrate.rules")) {
-        await Promise.all(ctx.allProjects().map((p) => ctx.lintNow(p)));
+        await Promise.all(ctx.allProjects().map((p) => ctx.lint.lintNow(p)));
       }
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => ctx.loadWorkspace()),

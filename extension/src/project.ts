@@ -1,17 +1,14 @@
 /**
  * One workspace folder's migrations: the folder's files (disk, overlaid with open editors' text), what
- * the function says is deployed, and the last apply failure. Plain state: linting and publishing
- * live in linter.ts and diagnostics.ts.
+ * the function says is deployed (written by function-connection.ts), and the last apply failure. Plain
+ * state: linting lives in lint-service.ts, publishing in diagnostics.ts.
  */
 import * as vscode from "vscode";
 import { collectMigrations, type MigrationFile, type MigrationFolder } from "../../shared/migrations/index.ts";
 import type { MigrationFailure, StatusResponse } from "../../shared/protocol/types.ts";
 import { Config } from "./config.ts";
+import type { DeployState } from "./function-connection.ts";
 import { readMigrationsFolder, readText } from "./workspace-files.ts";
-
-export type DeployState =
-  | { readonly kind: "unknown"; readonly reason: string }
-  | { readonly kind: "known"; readonly status: StatusResponse; readonly fetchedAt: Date };
 
 export class MigrationProject {
   /** Relative path in the migrations folder → current text (open editors win over disk). */

@@ -76,7 +76,7 @@ suite("deploy: token, apply, drift, failure, rollback (real function + PostgreSQ
       restore();
     }
     assert.strictEqual(options?.password, true);
-    assert.strictEqual(await a.ctx.token(), env!.token);
+    assert.strictEqual(await a.ctx.connection.token(), env!.token);
     const settings = JSON.stringify(vscode.workspace.getConfiguration("supamigrate"));
     assert.ok(!settings.includes(env!.token), "the token must not be in settings");
     assert.deepStrictEqual(await viewStates(a), {

@@ -11,7 +11,12 @@ export const EXTENSION_ID = "supamigrate.supamigrate";
 export interface Api {
   readonly activationMs: number;
   readonly ready: Promise<void>;
-  readonly ctx: { token(): Promise<string | undefined>; lastLintMs: number; allProjects(): unknown[]; readonly extension: { readonly secrets: vscode.SecretStorage } };
+  readonly ctx: {
+    readonly connection: { token(): Promise<string | undefined> };
+    readonly lint: { readonly lastLintMs: number };
+    allProjects(): unknown[];
+    readonly extension: { readonly secrets: vscode.SecretStorage };
+  };
   readonly view: vscode.TreeDataProvider<unknown>;
   readonly statusBar: { item: vscode.StatusBarItem; update(): Promise<void> };
 }
