@@ -1,6 +1,7 @@
 /** `supamigrate status`: what the tracking table holds, compared with the local folder when there is one. */
 import { type Command, Option } from "commander";
-import { compareWithDeployed, type Comparison, type FunctionClient } from "../../shared/client/index.ts";
+import type { FunctionClient } from "../../shared/client/index.ts";
+import { compareWithApplied, type Comparison } from "../../shared/migrations/index.ts";
 import type { StatusResponse } from "../../shared/protocol/types.ts";
 import { DIR_HELP, localChecksums, openProject, readFolderOrFail } from "../project.ts";
 import { nodeFileSystem } from "../node-file-system.ts";
@@ -17,7 +18,7 @@ export interface StatusResult {
 export async function status(client: FunctionClient, dir: string | null): Promise<StatusResult> {
   const folder = dir === null ? null : await readFolderOrFail(dir);
   const response = await client.status();
-  const local = folder ? compareWithDeployed(response.applied, await localChecksums(folder)) : null;
+  const local = folder ? compareWithApplied(response.applied, await localChecksums(folder)) : null;
   return { status: response, local };
 }
 
@@ -33,7 +34,9 @@ export function register(program: Command): void {
         const dir = flags.dir !== undefined || await nodeFileSystem.readDirectory(project.dir) !== null ? project.dir : null;
         const result = await status(client, dir);
         if (flags.format === "json") {
-          process.stdout.write(`${JSON.stringify(result.local ? { ...result.status, local: result.local } : result.status)}\n`);
+          // `local` keeps its shape: what needs attention (the applied ones are in `applied` above).
+          const local = result.local && { pending: result.local.pending, drifted: result.local.drifted, missing: result.local.missing };
+          process.stdout.write(`${JSON.stringify(local ? { ...result.status, local } : result.status)}\n`);
         } else {
           for (const line of statusLines(result.status, result.local, dir ?? "")) process.stdout.write(`${line}\n`);
         }

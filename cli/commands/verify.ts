@@ -3,7 +3,8 @@
  * with, and the event log's hash chain must be intact. Exit 1 on drift, naming each file or event.
  */
 import type { Command } from "commander";
-import { compareWithDeployed, type Comparison, type FunctionClient } from "../../shared/client/index.ts";
+import type { FunctionClient } from "../../shared/client/index.ts";
+import { compareWithApplied, type Comparison } from "../../shared/migrations/index.ts";
 import type { EventLogCheck } from "../../shared/protocol/types.ts";
 import { DIR_HELP, localChecksums, openProject, readFolderOrFail } from "../project.ts";
 import { runWithTarget, withTargetOptions } from "../target.ts";
@@ -13,7 +14,7 @@ export async function verify(client: FunctionClient, dir: string): Promise<{ rea
   const response = await client.status();
   return {
     applied: response.applied.length,
-    comparison: compareWithDeployed(response.applied, await localChecksums(folder)),
+    comparison: compareWithApplied(response.applied, await localChecksums(folder)),
     eventLog: response.eventLog ?? null,
   };
 }

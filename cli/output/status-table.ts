@@ -1,5 +1,5 @@
 /** `supamigrate status` as text: a table of applied files, then pending/drifted counts and the lock. */
-import type { Comparison } from "../../shared/client/index.ts";
+import type { Comparison } from "../../shared/migrations/index.ts";
 import type { StatusResponse } from "../../shared/protocol/types.ts";
 import { formatDuration } from "./duration.ts";
 

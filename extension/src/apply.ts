@@ -31,7 +31,7 @@ export function applyMeta(): ApplyMeta {
 }
 
 export function payloads(project: MigrationProject): MigrationPayload[] {
-  return migrationPayloads(project.migrations().migrations);
+  return migrationPayloads(project.migrationsToRun().migrations);
 }
 
 /** Saves open, modified editors of these migrations, so what runs is what was saved. */

@@ -38,10 +38,16 @@ export class Config {
     return this.section.get<string>("functionRegion", "").trim() || null;
   }
 
-  /** The migrations folder relative to the workspace folder, with forward slashes and no trailing slash. */
-  get migrationsDir(): string {
-    const dir = this.section.get<string>("migrationsDir", "scripts").trim().replace(/\\/g, "/").replace(/^\.\/|\/+$/g, "");
-    return dir || "scripts";
+  /**
+   * The migrations folder as set in the settings (relative to the workspace folder, forward slashes, no
+   * trailing slash), or null when it is not set: the project module then takes supamigrate.json's, or
+   * detects scripts/ or supabase/migrations/.
+   */
+  get migrationsDirSetting(): string | null {
+    const set = this.section.inspect<string>("migrationsDir");
+    const value = set?.workspaceFolderValue ?? set?.workspaceValue ?? set?.globalValue;
+    const dir = (value ?? "").trim().replace(/\\/g, "/").replace(/^\.\/|\/+$/g, "");
+    return dir || null;
   }
 
   get lintOn(): LintOn {

@@ -56,7 +56,7 @@ export class Ctx implements vscode.Disposable {
     for (const project of this.projects.values()) this.lint.forget(project);
     this.projects.clear();
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      const project = MigrationProject.forFolder(folder);
+      const project = await MigrationProject.open(folder);
       await project.load();
       this.projects.set(folder.uri.toString(), project);
     }

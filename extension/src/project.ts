@@ -8,19 +8,33 @@ import { collectMigrations, type MigrationFile, type MigrationFolder } from "../
 import type { MigrationFailure, StatusResponse } from "../../shared/protocol/types.ts";
 import { Config } from "./config.ts";
 import type { DeployState } from "./function-connection.ts";
-import { readMigrationsFolder, readText } from "./workspace-files.ts";
+import { decodeSqlBytes } from "../../shared/lint/decode.ts";
+import type { LintListedFile } from "../../shared/lint/engine.ts";
+import { readListing, resolveProject } from "../../shared/project/index.ts";
+import { UserError } from "./user-error.ts";
+import { workspaceFileSystem } from "./workspace-file-system.ts";
 
 export class MigrationProject {
-  /** Relative path in the migrations folder → current text (open editors win over disk). */
-  private readonly files = new Map<string, string>();
+  /**
+   * Relative path in the migrations folder → current text (open editors win over disk), and for a file
+   * that is not UTF-8 on disk, why (it is linted as such and never applied).
+   */
+  private readonly files = new Map<string, { readonly text: string; readonly decodeError: string | null }>();
   deploy: DeployState = { kind: "unknown", reason: "not fetched yet" };
   /** The last failed apply in this folder (shown in the view and as a diagnostic). */
   lastFailure: MigrationFailure | null = null;
 
   constructor(readonly folder: vscode.WorkspaceFolder, readonly dir: string) {}
 
-  static forFolder(folder: vscode.WorkspaceFolder): MigrationProject {
-    return new MigrationProject(folder, new Config(folder).migrationsDir);
+  /**
+   * The folder's project: its migrations folder from the settings, else supamigrate.json (found walking up
+   * from the workspace folder), else scripts/ or supabase/migrations/ — as the CLI finds it.
+   */
+  static async open(folder: vscode.WorkspaceFolder): Promise<MigrationProject> {
+    const root = folder.uri.path.replace(/\/+$/, "");
+    const resolved = await resolveProject(workspaceFileSystem(folder.uri), root, { migrationsDir: new Config(folder).migrationsDirSetting });
+    const dir = resolved.ok ? resolved.project.migrationsDir : `${root}/scripts`;
+    return new MigrationProject(folder, dir.startsWith(`${root}/`) ? dir.slice(root.length + 1) : dir);
   }
 
   get config(): Config {
@@ -33,12 +47,12 @@ export class MigrationProject {
 
   /** Reads the folder from disk, then lays the open editors' unsaved text over it (when linting as you type). */
   async load(): Promise<void> {
-    const disk = await readMigrationsFolder(this.dirUri);
+    const disk = await readListing(workspaceFileSystem(this.folder.uri), this.dirUri.path);
     this.files.clear();
-    for (const [path, text] of disk) this.files.set(path, text);
+    for (const file of disk?.listing ?? []) this.files.set(file.relativePath, { text: file.text, decodeError: file.decodeError ?? null });
     for (const doc of vscode.workspace.textDocuments) {
       const rel = this.relativePath(doc.uri);
-      if (rel && doc.isDirty && this.config.lintOn === "type") this.files.set(rel, doc.getText());
+      if (rel && doc.isDirty && this.config.lintOn === "type") this.files.set(rel, { text: doc.getText(), decodeError: null });
     }
   }
 
@@ -64,30 +78,45 @@ export class MigrationProject {
   }
 
   hasText(relativePath: string, text: string): boolean {
-    return this.files.get(relativePath) === text;
+    return this.files.get(relativePath)?.text === text;
   }
 
   setText(relativePath: string, text: string): void {
-    this.files.set(relativePath, text);
+    this.files.set(relativePath, { text, decodeError: null });
   }
 
   /** Re-reads one file from disk (after a save elsewhere, or when an editor closes unsaved). */
   async reload(relativePath: string): Promise<void> {
-    const text = await readText(vscode.Uri.joinPath(this.dirUri, relativePath));
-    if (text === null) this.files.delete(relativePath);
-    else this.files.set(relativePath, text);
+    const bytes = await workspaceFileSystem(this.folder.uri).readFile(vscode.Uri.joinPath(this.dirUri, relativePath).path);
+    if (bytes === null) this.files.delete(relativePath);
+    else {
+      const { text, error } = decodeSqlBytes(bytes);
+      this.files.set(relativePath, { text, decodeError: error });
+    }
   }
 
   delete(relativePath: string): void {
     this.files.delete(relativePath);
   }
 
-  listing(): { relativePath: string; text: string }[] {
-    return [...this.files].map(([relativePath, text]) => ({ relativePath, text }));
+  listing(): LintListedFile[] {
+    return [...this.files].map(([relativePath, file]) => ({ relativePath, text: file.text, decodeError: file.decodeError }));
   }
 
   migrations(): MigrationFolder {
     return collectMigrations(this.dir, this.listing());
+  }
+
+  /**
+   * The migrations, for a run: refused (a UserError naming each file) when a file is not UTF-8 on disk,
+   * since its text would go out as replacement characters.
+   */
+  migrationsToRun(): MigrationFolder {
+    const bad = [...this.files].filter(([, file]) => file.decodeError !== null);
+    if (bad.length > 0) {
+      throw new UserError(`${bad.map(([path, file]) => `${this.reportedPath(path)}: ${file.decodeError}`).join("\n")}\nNothing was sent.`);
+    }
+    return this.migrations();
   }
 
   migration(name: string): MigrationFile | undefined {

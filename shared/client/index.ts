@@ -4,6 +4,5 @@ export { createEngineClient } from "./engine-client.ts";
 export { describeRefusal } from "./describe.ts";
 export { FunctionCallError, STREAM_ENDED_MESSAGE } from "./errors.ts";
 export { defaultRetry, type RetryPolicy } from "./network.ts";
-export { type Comparison, compareWithDeployed, type LocalFile } from "./compare.ts";
 export { isRegionName } from "./region.ts";
 export { firstOfEachWarning } from "./warnings.ts";

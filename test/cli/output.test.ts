@@ -8,7 +8,7 @@ import { annotation } from "../../cli/output/github.ts";
 import { createProgress, type OutputFormat } from "../../cli/output/progress.ts";
 import { statusLines } from "../../cli/output/status-table.ts";
 import { verifyLines } from "../../cli/commands/verify.ts";
-import { compareWithDeployed } from "../../shared/client/index.ts";
+import { compareWithApplied } from "../../shared/migrations/index.ts";
 import type { ApplyEvent, AppliedMigration } from "../../shared/protocol/types.ts";
 
 function capture(isTTY = false, columns = 80): { stream: Writable & { isTTY?: boolean }; lines: () => string[] } {
@@ -167,7 +167,7 @@ const row = (name: string, checksum: string): AppliedMigration => ({
 
 test("status table with pending and drifted counts, and the lock", async () => {
   const applied = [row("001_initialize_database.sql", "aa"), row("007_x.sql", "bb")];
-  const local = compareWithDeployed(applied, [{ name: "001_initialize_database.sql", checksum: "aa" }, { name: "007_x.sql", checksum: "cc" }, { name: "010_y.sql", checksum: "dd" }]);
+  const local = compareWithApplied(applied, [{ name: "001_initialize_database.sql", checksum: "aa" }, { name: "007_x.sql", checksum: "cc" }, { name: "010_y.sql", checksum: "dd" }]);
   assert.deepEqual(statusLines({ applied, lock: { holder: "ci", since: "2025-11-25T19:31:00Z" } }, local, "scripts"), [
     "name                         applied at            by  duration",
     "001_initialize_database.sql  2025-11-25 19:30:01Z  ci  42 ms",
@@ -181,13 +181,13 @@ test("status table with pending and drifted counts, and the lock", async () => {
 
 test("verify names each drifted and each missing file", async () => {
   const applied = [row("001_a.sql", "a".repeat(64)), row("002_b.sql", "b".repeat(64))];
-  const comparison = compareWithDeployed(applied, [{ name: "001_a.sql", checksum: "c".repeat(64) }]);
+  const comparison = compareWithApplied(applied, [{ name: "001_a.sql", checksum: "c".repeat(64) }]);
   assert.deepEqual(verifyLines(2, comparison, "scripts"), [
     "drift: scripts/001_a.sql was edited after it was deployed (deployed checksum aaaaaaaaaaaa, local cccccccccccc): restore the deployed text and put the change in a new migration.",
     "drift: scripts/002_b.sql was deployed but is missing locally: restore it (e.g. `git checkout <deployed commit> -- scripts/002_b.sql`); a deployed migration is never deleted or renamed.",
     "Verify failed: 2 of 2 deployed files drifted.",
   ]);
-  assert.deepEqual(verifyLines(1, compareWithDeployed([applied[0]], [{ name: "001_a.sql", checksum: "a".repeat(64) }, { name: "003_c.sql", checksum: "x" }]), "scripts"), [
+  assert.deepEqual(verifyLines(1, compareWithApplied([applied[0]], [{ name: "001_a.sql", checksum: "a".repeat(64) }, { name: "003_c.sql", checksum: "x" }]), "scripts"), [
     "Verified: 1 deployed files match scripts/ (1 pending).",
   ]);
 });

@@ -216,6 +216,29 @@ suite("deploy: token, apply, drift, failure, rollback (real function + PostgreSQ
     assert.strictEqual((await sql.unsafe("select name from supamigrate.migrations where name = '005_create_gone.sql'")).length, 0);
   });
 
+  test("a file that is not UTF-8 on disk is never applied: Apply Pending refuses, naming it, and sends nothing", async () => {
+    // "caf\xe9": Latin-1 bytes, which a loose decoder would have sent as a replacement character.
+    fs.writeFileSync(scriptUri("006_latin1.sql").fsPath, Buffer.from([...Buffer.from("select 'caf"), 0xe9, ...Buffer.from("';\n")]));
+    try {
+      for (const until = Date.now() + 10_000; Date.now() < until && !(await viewStates(a))["006_latin1.sql"]; await new Promise((resolve) => setTimeout(resolve, 50)));
+      const errors: string[] = [];
+      const restore = stub(vscode.window, "showErrorMessage", (async (message: string) => {
+        errors.push(message);
+        return undefined;
+      }) as typeof vscode.window.showErrorMessage);
+      try {
+        const result = await vscode.commands.executeCommand<{ applied?: string[]; error?: string }>("supamigrate.applyPending");
+        assert.deepStrictEqual(result.applied ?? [], [], JSON.stringify(result));
+        assert.match(result.error ?? errors.join("\n"), /006_latin1\.sql: the file is not valid UTF-8 text \(first bad byte at offset 11\)[\s\S]*Nothing was sent\./);
+      } finally {
+        restore();
+      }
+      assert.strictEqual((await sql.unsafe("select name from supamigrate.migrations where name = '006_latin1.sql'")).length, 0);
+    } finally {
+      await removeMigrations("006_latin1.sql");
+    }
+  });
+
   test("a run's warnings are shown once it is over: a late 002 after 003 is applied, with out-of-order", async () => {
     fs.writeFileSync(scriptUri("002_create_labels.sql").fsPath, "create table if not exists public.labels (id bigint primary key);\n");
     // The project follows the folder through a watcher: wait until it has the new file and has dropped
