@@ -1,4 +1,5 @@
 /** Where each migration stands: applied, pending, drifted (changed after deploy), failed, or missing locally. */
+import { compareWithApplied } from "../../shared/migrations/index.ts";
 import type { AppliedMigration, MigrationFailure } from "../../shared/protocol/types.ts";
 import { checksumOf } from "./linter.ts";
 import type { MigrationProject } from "./project.ts";
@@ -16,20 +17,19 @@ export interface MigrationState {
 
 export async function migrationStates(project: MigrationProject): Promise<MigrationState[]> {
   const status = project.status();
+  const migrations = project.migrations().migrations;
   const applied = new Map((status?.applied ?? []).map((a) => [a.name, a]));
-  const states: MigrationState[] = [];
-  for (const m of project.migrations().migrations) {
+  const local = await Promise.all(migrations.map(async (m) => ({ name: m.name, checksum: await checksumOf(project, m.path, m.sql) })));
+  const comparison = compareWithApplied(status?.applied ?? [], local);
+  const drifted = new Set(comparison.drifted.map((d) => d.name));
+  const states: MigrationState[] = migrations.map((m) => {
     const deployed = applied.get(m.name);
     const failure = project.lastFailure?.name === m.name ? project.lastFailure : undefined;
-    let kind: StateKind;
-    if (!status) kind = "unknown";
-    else if (deployed) kind = deployed.checksum === (await checksumOf(project, m.path, m.sql)) ? "applied" : "drifted";
-    else kind = failure ? "failed" : "pending";
-    states.push({ name: m.name, path: m.path, kind, ...(deployed ? { applied: deployed } : {}), ...(failure ? { failure } : {}) });
-  }
-  const local = new Set(states.map((s) => s.name));
-  for (const a of status?.applied ?? []) {
-    if (!local.has(a.name)) states.push({ name: a.name, path: project.reportedPath(a.name), kind: "missing", applied: a });
+    const kind: StateKind = !status ? "unknown" : deployed ? (drifted.has(m.name) ? "drifted" : "applied") : failure ? "failed" : "pending";
+    return { name: m.name, path: m.path, kind, ...(deployed ? { applied: deployed } : {}), ...(failure ? { failure } : {}) };
+  });
+  for (const name of comparison.missing) {
+    states.push({ name, path: project.reportedPath(name), kind: "missing", applied: applied.get(name)! });
   }
   return states;
 }
