@@ -4,14 +4,7 @@
  * arrives. Each method's path, HTTP method and answer kind (JSON, or an NDJSON stream) come from the
  * route table (shared/protocol/routes.ts, through methods.ts).
  */
-import type {
-  ApplyEvent,
-  ApplyRequest,
-  DoneEvent,
-  PlanResponse,
-  RollbackRequest,
-  StatusResponse,
-} from "../protocol/types.ts";
+import type { ApplyEvent, ApplyRequest, DoneEvent, PlanResponse, RollbackRequest, StatusResponse } from "../protocol/types.ts";
 import type {
   BaselineRequest, BaselineResponse, ImportHistoryRequest, ImportHistoryResponse, RepairRequest, RepairResponse,
 } from "../protocol/adoption.ts";

@@ -95,14 +95,7 @@ function applyRun(
   }));
   const warnings = [...farWarnings, ...outOfOrder];
   return preparedRun({
-    verb: "apply",
-    lock,
-    units,
-    dryRun,
-    options,
-    startedAt,
-    actor,
-    warnings,
+    verb: "apply", lock, units, dryRun, options, startedAt, actor, warnings,
     startDetails: { pending: units.map((u) => u.name), gitSha, ciRun },
     resumeHint: () => "call apply again to continue (applied files are skipped).",
   });

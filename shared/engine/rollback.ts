@@ -67,14 +67,7 @@ export async function prepareRollback(sql: Sql, request: RollbackRequest, option
     return {
       ok: true,
       run: preparedRun({
-        verb: "rollback",
-        lock,
-        units,
-        dryRun,
-        options,
-        startedAt,
-        actor,
-        warnings: [],
+        verb: "rollback", lock, units, dryRun, options, startedAt, actor, warnings: [],
         startDetails: { names: units.map((u) => u.name) },
         resumeHint: (remaining) =>
           request.to != null

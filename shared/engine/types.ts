@@ -4,22 +4,8 @@
  * once a run starts it reports progress as events and ends with a DoneEvent.
  */
 import type postgres from "postgres";
-import type {
-  ApplyEvent,
-  ApplyRequest,
-  DoneEvent,
-  PlanResponse,
-  RollbackRequest,
-  StatusResponse,
-} from "../protocol/types.ts";
-import type {
-  BaselineRequest,
-  BaselineResponse,
-  ImportHistoryRequest,
-  ImportHistoryResponse,
-  RepairRequest,
-  RepairResponse,
-} from "../protocol/adoption.ts";
+import type { ApplyEvent, ApplyRequest, DoneEvent, PlanResponse, RollbackRequest, StatusResponse } from "../protocol/types.ts";
+import type { BaselineRequest, BaselineResponse, ImportHistoryRequest, ImportHistoryResponse, RepairRequest, RepairResponse } from "../protocol/adoption.ts";
 import type { RouteEngine } from "../protocol/route-engine.ts";
 
 /** The answer of an adoption call: the result, or a refusal before anything was written. */

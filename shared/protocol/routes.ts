@@ -111,31 +111,26 @@ const plan: JsonRoute<"plan", ApplyRequest, PlanResponse> = {
   errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS, BODY_ERRORS, APPLY_BODY_ERRORS, PLAN_ENGINE_ERRORS),
 };
 
+/** What every write route is: a POST with write scope, whose run records the verified caller, never the client's word. */
+const WRITES = { method: "POST", access: "write", verifiedActor: true } as const;
+
+type Refused = { readonly ok: false; readonly rejection: Refusal };
+
+/** The engine's `{ok, run}` in the table's one shape. */
+const run = <T>(out: { readonly ok: true; readonly run: T } | Refused): Outcome<T> => (out.ok ? answered(out.run) : out);
+
+/** The engine's `{ok, result}` in the table's one shape. */
+const result = <T>(out: { readonly ok: true; readonly result: T } | Refused): Outcome<T> => (out.ok ? answered(out.result) : out);
+
 const apply: StreamRoute<"apply", ApplyRequest> = {
-  name: "apply",
-  method: "POST",
-  access: "write",
-  validate: validateApplyRequest,
-  verifiedActor: true,
-  answer: "ndjson",
-  async call(engine, request) {
-    const prepared = await engine.prepareApply(request);
-    return prepared.ok ? answered(prepared.run) : prepared;
-  },
+  name: "apply", ...WRITES, validate: validateApplyRequest, answer: "ndjson",
+  call: async (engine, request) => run(await engine.prepareApply(request)),
   errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS, BODY_ERRORS, APPLY_BODY_ERRORS, APPLY_ENGINE_ERRORS),
 };
 
 const rollback: StreamRoute<"rollback", RollbackRequest> = {
-  name: "rollback",
-  method: "POST",
-  access: "write",
-  validate: validateRollbackRequest,
-  verifiedActor: true,
-  answer: "ndjson",
-  async call(engine, request) {
-    const prepared = await engine.prepareRollback(request);
-    return prepared.ok ? answered(prepared.run) : prepared;
-  },
+  name: "rollback", ...WRITES, validate: validateRollbackRequest, answer: "ndjson",
+  call: async (engine, request) => run(await engine.prepareRollback(request)),
   errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS, BODY_ERRORS, ROLLBACK_BODY_ERRORS, ROLLBACK_ENGINE_ERRORS),
 };
 
@@ -143,44 +138,20 @@ const rollback: StreamRoute<"rollback", RollbackRequest> = {
 // nothing runs from the files.
 
 const baseline: JsonRoute<"baseline", BaselineRequest, BaselineResponse> = {
-  name: "baseline",
-  method: "POST",
-  access: "write",
-  validate: validateBaselineRequest,
-  verifiedActor: true,
-  answer: "json",
-  async call(engine, request) {
-    const recorded = await engine.baseline(request);
-    return recorded.ok ? answered(recorded.result) : recorded;
-  },
+  name: "baseline", ...WRITES, validate: validateBaselineRequest, answer: "json",
+  call: async (engine, request) => result(await engine.baseline(request)),
   errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS, BODY_ERRORS, APPLY_BODY_ERRORS, BASELINE_ENGINE_ERRORS),
 };
 
 const repair: JsonRoute<"repair", RepairRequest, RepairResponse> = {
-  name: "repair",
-  method: "POST",
-  access: "write",
-  validate: validateRepairRequest,
-  verifiedActor: true,
-  answer: "json",
-  async call(engine, request) {
-    const repaired = await engine.repair(request);
-    return repaired.ok ? answered(repaired.result) : repaired;
-  },
+  name: "repair", ...WRITES, validate: validateRepairRequest, answer: "json",
+  call: async (engine, request) => result(await engine.repair(request)),
   errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS, BODY_ERRORS, REPAIR_BODY_ERRORS, REPAIR_ENGINE_ERRORS),
 };
 
 const importHistory: JsonRoute<"import-history", ImportHistoryRequest, ImportHistoryResponse> = {
-  name: "import-history",
-  method: "POST",
-  access: "write",
-  validate: validateImportHistoryRequest,
-  verifiedActor: true,
-  answer: "json",
-  async call(engine, request) {
-    const imported = await engine.importHistory(request);
-    return imported.ok ? answered(imported.result) : imported;
-  },
+  name: "import-history", ...WRITES, validate: validateImportHistoryRequest, answer: "json",
+  call: async (engine, request) => result(await engine.importHistory(request)),
   errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS, BODY_ERRORS, IMPORT_HISTORY_BODY_ERRORS, IMPORT_HISTORY_ENGINE_ERRORS),
 };
 

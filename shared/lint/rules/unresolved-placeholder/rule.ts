@@ -1,6 +1,5 @@
 import { findPlaceholders } from "../../../migrations/index.ts";
-import { TextIndex } from "../../../sql/index.ts";
-import { spanRange } from "../../../sql/index.ts";
+import { spanRange, TextIndex } from "../../../sql/index.ts";
 import type { Report, Rule } from "../../types.ts";
 
 export const rule: Rule = {
