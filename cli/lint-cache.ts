@@ -6,7 +6,7 @@
  * One file per linted folder, `lint-<hash of the folder's path>.json`, holding the key it was computed
  * for and the result. The key is a SHA-256 over everything the result depends on: the CLI's version, the
  * build id of its code (build-id.ts), the text of supamigrate.json, the folder's path as findings show
- * it, the deployed state (`--url`), and every entry of the folder's listing: each .sql file of the folder
+ * it, the applied state (`--url`), and every entry of the folder's listing: each .sql file of the folder
  * and of rollback/ by path, content hash and decode error, and the names that are not .sql files.
  * A cache that cannot be read, is corrupt, or cannot be written is ignored: the folder is linted.
  */
@@ -35,7 +35,7 @@ export interface CacheKeyInput {
   readonly configText: string | null;
   /** The folder as findings show it. */
   readonly dir: string;
-  readonly deployed: ReadonlyMap<string, string> | null;
+  readonly applied: ReadonlyMap<string, string> | null;
   readonly listing: readonly LintListedFile[];
   readonly ignored: readonly string[];
 }
@@ -48,7 +48,7 @@ export function cacheKey(input: CacheKeyInput): string {
     buildId(),
     input.configText,
     input.dir,
-    input.deployed ? [...input.deployed].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : null,
+    input.applied ? [...input.applied].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : null,
     input.listing.map((file) => [file.relativePath, sha256(file.text), file.decodeError ?? null]),
     input.ignored,
   ]));

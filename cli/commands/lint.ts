@@ -71,16 +71,16 @@ export async function lint(files: readonly string[], flags: LintFlags, env: Node
   // Compiling the parser's WebAssembly is the largest fixed cost: when a folder has no cache entry, start
   // it now, behind reading the folders (lintProject awaits the same load).
   if (!useCache || [...wanted.keys()].some((dir) => !hasEntry(dir))) import("../../shared/sql/index.ts").then((sql) => sql.loadParser()).catch(() => {});
-  const deployed = await fetchDeployed(flags.url ?? env.SUPAMIGRATE_URL, env.SUPAMIGRATE_TOKEN || null);
-  if (!deployed) verbose("no-edit-after-deploy skipped: no --url or SUPAMIGRATE_URL, so the deployed state is unknown");
-  const folders = await Promise.all([...wanted].map(([dir, only]) => readFolder(dir, only, useCache ? { configText, deployed } : null)));
+  const applied = await fetchApplied(flags.url ?? env.SUPAMIGRATE_URL, env.SUPAMIGRATE_TOKEN || null);
+  if (!applied) verbose("no-edit-after-deploy skipped: no --url or SUPAMIGRATE_URL, so the deployed state is unknown");
+  const folders = await Promise.all([...wanted].map(([dir, only]) => readFolder(dir, only, useCache ? { configText, applied } : null)));
 
   const results = new Map<string, CachedLint>();
   const misses = folders.filter((folder) => !folder.cached);
   if (misses.length) {
     const { lintProject } = await import("../../shared/lint/engine.ts");
     for (const { dir, listing } of misses) {
-      results.set(dir, toCached(await lintProject({ dir, listing, deployed, severities: config.rules })));
+      results.set(dir, toCached(await lintProject({ dir, listing, applied, severities: config.rules })));
     }
   }
 
@@ -108,7 +108,7 @@ export async function lint(files: readonly string[], flags: LintFlags, env: Node
 }
 
 /** Reads a folder's listing and, with the cache on, looks its result up. */
-async function readFolder(dir: string, only: Set<string> | null, cache: { configText: string | null; deployed: Map<string, string> | null } | null): Promise<Folder> {
+async function readFolder(dir: string, only: Set<string> | null, cache: { configText: string | null; applied: Map<string, string> | null } | null): Promise<Folder> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new LintUsageError(`the migrations folder ${dir} does not exist (set it with --dir or "migrationsDir" in ${CONFIG_FILE})`);
   const { listing, ignored } = await readListingOrFail(dir);
   const key = cache ? cacheKey({ ...cache, dir, listing, ignored }) : null;
@@ -166,7 +166,7 @@ function displayPath(path: string): string {
   return rel.startsWith("..") ? resolve(path).split(sep).join("/") : rel;
 }
 
-async function fetchDeployed(url: string | undefined, token: string | null): Promise<Map<string, string> | null> {
+async function fetchApplied(url: string | undefined, token: string | null): Promise<Map<string, string> | null> {
   if (!url) return null;
   if (!/^https?:\/\//.test(url)) throw new LintUsageError(`--url must be an http(s) URL ending in /functions/v1/supamigrate, got "${url}"`);
   const [{ createClient }, { nodeFetch }] = await Promise.all([import("../../shared/client/index.ts"), import("../node-fetch.ts")]);

@@ -77,7 +77,7 @@ beforeEach(() => {
 function folder(settings: Partial<ConnectionSettings>): ConnectedFolder {
   return {
     config: { functionUrl: null, projectUrl: null, anonKey: null, functionRegion: null, ...settings },
-    deploy: { kind: "unknown", reason: "not fetched yet" },
+    appliedState: { kind: "unknown", reason: "not fetched yet" },
   };
 }
 
@@ -162,33 +162,33 @@ test("refreshStatus reads the status into the folder's deploy state", async () =
   secrets.set(TOKEN_KEY, "machine-token");
   const f = folder({ functionUrl: FUNCTION_URL });
   await connection.refreshStatus(f);
-  assert.deepEqual(f.deploy, { kind: "known", status: STATUS, fetchedAt: FETCHED_AT });
+  assert.deepEqual(f.appliedState, { kind: "known", status: STATUS, fetchedAt: FETCHED_AT });
   assert.deepEqual(logged, [`status of ${FUNCTION_URL}: 1 applied`]);
 });
 
 test("refreshStatus: quietly, what is missing or what failed becomes the unknown state's reason; else a UserError", async () => {
   const f = folder({ functionUrl: FUNCTION_URL });
   await connection.refreshStatus(f);
-  assert.deepEqual(f.deploy, { kind: "unknown", reason: "no token set" });
+  assert.deepEqual(f.appliedState, { kind: "unknown", reason: "no token set" });
   assert.equal(await refusal(() => connection.refreshStatus(f, false)), "No token yet: run “Supamigrate: Set Token” first.");
   assert.deepEqual(made, [], "nothing was called without a token");
 
   const g = folder({ projectUrl: PROJECT_URL, anonKey: ANON_KEY });
   await connection.refreshStatus(g);
-  assert.deepEqual(g.deploy, { kind: "unknown", reason: "not signed in" });
+  assert.deepEqual(g.appliedState, { kind: "unknown", reason: "not signed in" });
   const h = folder({ projectUrl: PROJECT_URL });
   await connection.refreshStatus(h);
-  assert.deepEqual(h.deploy, { kind: "unknown", reason: "supamigrate.anonKey is not set" });
+  assert.deepEqual(h.appliedState, { kind: "unknown", reason: "supamigrate.anonKey is not set" });
   const i = folder({});
   await connection.refreshStatus(i);
-  assert.deepEqual(i.deploy, { kind: "unknown", reason: "supamigrate.functionUrl is not set" });
+  assert.deepEqual(i.appliedState, { kind: "unknown", reason: "supamigrate.functionUrl is not set" });
 
   secrets.set(TOKEN_KEY, "machine-token");
   status = async () => {
     throw new Error("401: the token was refused");
   };
   await connection.refreshStatus(f);
-  assert.deepEqual(f.deploy, { kind: "unknown", reason: "401: the token was refused" });
+  assert.deepEqual(f.appliedState, { kind: "unknown", reason: "401: the token was refused" });
   assert.equal(await refusal(() => connection.refreshStatus(f, false)), "401: the token was refused");
   assert.deepEqual(logged, [`status of ${FUNCTION_URL} failed: 401: the token was refused`, `status of ${FUNCTION_URL} failed: 401: the token was refused`]);
 });

@@ -15,7 +15,7 @@ import { UserError } from "./user-error.ts";
 /** The SecretStorage key of the machine token (never a setting). */
 export const TOKEN_KEY = "supamigrate.token";
 
-export type DeployState =
+export type AppliedState =
   | { readonly kind: "unknown"; readonly reason: string }
   | { readonly kind: "known"; readonly status: StatusResponse; readonly fetchedAt: Date };
 
@@ -30,7 +30,7 @@ export interface ConnectionSettings {
 /** A workspace folder as the connection sees it (MigrationProject): its settings, and where its deploy state goes. */
 export interface ConnectedFolder {
   readonly config: ConnectionSettings;
-  deploy: DeployState;
+  appliedState: AppliedState;
 }
 
 /** VS Code's SecretStorage, as far as the token needs it. */
@@ -115,24 +115,24 @@ export class FunctionConnection<A extends Sessions = Sessions> {
   }
 
   /**
-   * Reads the function's status into `folder.deploy`. Quietly (`quiet`) a failure only leaves the
+   * Reads the function's status into `folder.appliedState`. Quietly (`quiet`) a failure only leaves the
    * state unknown with its reason; otherwise it is thrown as a UserError that says what to do.
    */
   async refreshStatus(folder: ConnectedFolder, quiet = true): Promise<void> {
     const url = this.target(folder);
     const missing = await this.missingSetup(folder);
     if (missing) {
-      folder.deploy = { kind: "unknown", reason: missing };
+      folder.appliedState = { kind: "unknown", reason: missing };
       if (!quiet) await this.client(folder); // throws the UserError that says what to do
       return;
     }
     try {
       const status = await (await this.client(folder)).status();
-      folder.deploy = { kind: "known", status, fetchedAt: this.now() };
+      folder.appliedState = { kind: "known", status, fetchedAt: this.now() };
       this.log(`status of ${url}: ${status.applied.length} applied${status.lock ? `, locked by ${status.lock.holder}` : ""}`);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      folder.deploy = { kind: "unknown", reason: message };
+      folder.appliedState = { kind: "unknown", reason: message };
       this.log(`status of ${url} failed: ${message}`);
       if (!quiet) throw new UserError(message);
     }

@@ -42,7 +42,7 @@ class FakeFolder implements LintedFolder {
     else this.files.set(path, text);
   }
 
-  deployed() {
+  appliedChecksums() {
     return this.deployedMap;
   }
 }

@@ -25,7 +25,7 @@ export interface LintedFolder {
   /** Takes the file's text from disk (drops the file when it is gone). */
   reload(relativePath: string): Promise<void>;
   /** Deployed file name → checksum, or null while the deploy state is unknown. */
-  deployed(): ReadonlyMap<string, string> | null;
+  appliedChecksums(): ReadonlyMap<string, string> | null;
 }
 
 /** Where documents are: which folder holds a URI, and whether an open editor has unsaved changes to it. */
@@ -192,8 +192,8 @@ export class LintService<F extends LintedFolder, U = string> {
   private async run(folder: F, state: FolderLint): Promise<void> {
     const started = this.timer.now();
     const { rules } = folder.config;
-    const deployed = folder.deployed();
-    const options = JSON.stringify([folder.dir, deployed && [...deployed].sort(), Object.entries(rules).sort()]);
+    const applied = folder.appliedChecksums();
+    const options = JSON.stringify([folder.dir, applied && [...applied].sort(), Object.entries(rules).sort()]);
     const texts = new Map(folder.listing().map((f) => [f.relativePath, f.text]));
     const changed = [...new Set([...texts.keys(), ...state.fed.keys()])].filter((path) => texts.get(path) !== state.fed.get(path));
     if (state.session && state.options === options && changed.length === 0) return;
@@ -208,7 +208,7 @@ export class LintService<F extends LintedFolder, U = string> {
       state.session = await createLintSession({
         dir: folder.dir,
         listing: [...texts].map(([relativePath, text]) => ({ relativePath, text })),
-        deployed,
+        applied,
         severities: rules,
       });
     }

@@ -53,7 +53,7 @@ export class MigrationsView implements vscode.TreeDataProvider<Node>, vscode.Dis
   getTreeItem(node: Node): vscode.TreeItem {
     if (!node.state) {
       const item = new vscode.TreeItem(node.project.folder.name, vscode.TreeItemCollapsibleState.Expanded);
-      item.description = node.project.deploy.kind === "unknown" ? `status unknown: ${node.project.deploy.reason}` : undefined;
+      item.description = node.project.appliedState.kind === "unknown" ? `status unknown: ${node.project.appliedState.reason}` : undefined;
       return item;
     }
     const { state, project } = node;

@@ -7,7 +7,7 @@ import * as vscode from "vscode";
 import { collectMigrations, type MigrationFile, type MigrationFolder } from "../../shared/migrations/index.ts";
 import type { MigrationFailure, StatusResponse } from "../../shared/protocol/types.ts";
 import { Config } from "./config.ts";
-import type { DeployState } from "./function-connection.ts";
+import type { AppliedState } from "./function-connection.ts";
 import { decodeSqlBytes } from "../../shared/lint/decode.ts";
 import type { LintListedFile } from "../../shared/lint/engine.ts";
 import { readListing, resolveProject } from "../../shared/project/index.ts";
@@ -20,7 +20,7 @@ export class MigrationProject {
    * that is not UTF-8 on disk, why (it is linted as such and never applied).
    */
   private readonly files = new Map<string, { readonly text: string; readonly decodeError: string | null }>();
-  deploy: DeployState = { kind: "unknown", reason: "not fetched yet" };
+  appliedState: AppliedState = { kind: "unknown", reason: "not fetched yet" };
   /** The last failed apply in this folder (shown in the view and as a diagnostic). */
   lastFailure: MigrationFailure | null = null;
 
@@ -124,12 +124,12 @@ export class MigrationProject {
   }
 
   /** Deployed file name → checksum, or null when the deploy state is unknown. */
-  deployed(): Map<string, string> | null {
-    if (this.deploy.kind !== "known") return null;
-    return new Map(this.deploy.status.applied.map((a) => [a.name, a.checksum]));
+  appliedChecksums(): Map<string, string> | null {
+    if (this.appliedState.kind !== "known") return null;
+    return new Map(this.appliedState.status.applied.map((a) => [a.name, a.checksum]));
   }
 
   status(): StatusResponse | null {
-    return this.deploy.kind === "known" ? this.deploy.status : null;
+    return this.appliedState.kind === "known" ? this.appliedState.status : null;
   }
 }

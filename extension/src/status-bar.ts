@@ -19,7 +19,7 @@ export class StatusBar implements vscode.Disposable {
     const known = projects.filter((p) => p.status());
     if (!known.length) {
       this.item.text = "$(database) Supamigrate";
-      this.item.tooltip = `Deploy state unknown: ${projects[0].deploy.kind === "unknown" ? projects[0].deploy.reason : ""}`;
+      this.item.tooltip = `Deploy state unknown: ${projects[0].appliedState.kind === "unknown" ? projects[0].appliedState.reason : ""}`;
       this.item.backgroundColor = undefined;
       return this.item.show();
     }

@@ -22,7 +22,7 @@ export interface LintInput {
   readonly dir: string;
   /** The folder's listing, paths relative to it (`001_x.sql`, `rollback/001_x.sql`). */
   readonly listing: readonly LintListedFile[];
-  readonly deployed?: ReadonlyMap<string, string> | null;
+  readonly applied?: ReadonlyMap<string, string> | null;
   readonly placeholders?: Readonly<Record<string, string>> | null;
   /** Rule id → severity override (`off` silences it); `unused-ignore` too. */
   readonly severities?: Readonly<Record<string, SeveritySetting>>;
@@ -95,7 +95,7 @@ export async function buildProject(input: LintInput, cache?: ProjectCache): Prom
     dir: input.dir,
     files,
     invalidNames: folder.invalidNames,
-    deployed: input.deployed ?? null,
+    applied: input.applied ?? null,
     placeholders: input.placeholders ?? null,
     schema,
   };

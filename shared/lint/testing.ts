@@ -6,7 +6,7 @@ import { lintProject, type LintInput } from "./engine.ts";
 import type { Finding, SeveritySetting } from "./types.ts";
 
 export interface LintFixtureOptions {
-  readonly deployed?: ReadonlyMap<string, string> | null;
+  readonly applied?: ReadonlyMap<string, string> | null;
   readonly placeholders?: Readonly<Record<string, string>> | null;
   readonly severities?: Readonly<Record<string, SeveritySetting>>;
 }

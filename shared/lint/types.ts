@@ -73,7 +73,7 @@ export interface LintProject {
   /** `.sql` files in the folder that break the naming rule (paths as reported). */
   readonly invalidNames: readonly string[];
   /** Deployed state (file name → checksum) from the function's status; null when unknown. */
-  readonly deployed: ReadonlyMap<string, string> | null;
+  readonly applied: ReadonlyMap<string, string> | null;
   /** Placeholder values supplied for this run; null when none are known (plain `lint`). */
   readonly placeholders: Readonly<Record<string, string>> | null;
   /** The schema the migrations build, walked in contract order and seeded with what Supabase provides. */

@@ -10,7 +10,7 @@ test("no-edit-after-deploy: an edited deployed file, at 1:1, with both checksums
   const deployedSum = await migrationChecksum(ORIGINAL);
   const edited = "create table if not exists a (id bigint);\n";
   const localSum = await migrationChecksum(edited);
-  const findings = await lintErrors(RULE, { "001_a.sql": edited }, { deployed: new Map([["001_a.sql", deployedSum]]) });
+  const findings = await lintErrors(RULE, { "001_a.sql": edited }, { applied: new Map([["001_a.sql", deployedSum]]) });
   assert.deepEqual(findings.map((f) => ({ file: f.file, range: f.range, severity: f.severity, message: f.message })), [{
     file: "scripts/001_a.sql",
     range: { line: 1, column: 1, endLine: 1, endColumn: 42 },
@@ -22,7 +22,7 @@ test("no-edit-after-deploy: an edited deployed file, at 1:1, with both checksums
 
 test("no-edit-after-deploy: a deployed file missing locally is reported on its folder path", async () => {
   const findings = await lintErrors(RULE, { "001_a.sql": ORIGINAL }, {
-    deployed: new Map([["001_a.sql", await migrationChecksum(ORIGINAL)], ["007_x.sql", "ab".repeat(32)]]),
+    applied: new Map([["001_a.sql", await migrationChecksum(ORIGINAL)], ["007_x.sql", "ab".repeat(32)]]),
   });
   assert.deepEqual(findings.map((f) => [f.file, f.range.line, f.range.column, f.message]), [
     ["scripts/007_x.sql", 1, 1, "007_x.sql is deployed but missing from scripts; restore the file as it was deployed"],
@@ -31,6 +31,6 @@ test("no-edit-after-deploy: a deployed file missing locally is reported on its f
 
 test("no-edit-after-deploy: unchanged (even with CRLF and a BOM), undeployed, or deployed state unknown: silent", async () => {
   const sum = await migrationChecksum(ORIGINAL);
-  await lintOk(RULE, { "001_a.sql": "\ufeff" + ORIGINAL.replace("\n", "\r\n"), "002_new.sql": "select 1;\n" }, { deployed: new Map([["001_a.sql", sum]]) });
-  await lintOk(RULE, { "001_a.sql": "select 2;\n" }, { deployed: null });
+  await lintOk(RULE, { "001_a.sql": "\ufeff" + ORIGINAL.replace("\n", "\r\n"), "002_new.sql": "select 1;\n" }, { applied: new Map([["001_a.sql", sum]]) });
+  await lintOk(RULE, { "001_a.sql": "select 2;\n" }, { applied: null });
 });

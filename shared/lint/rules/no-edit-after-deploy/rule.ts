@@ -8,9 +8,9 @@ export const rule: Rule = {
   defaultSeverity: "error",
   summary: "file content differs from the checksum recorded when it was deployed; a deployed file deleted locally",
   checkProject({ project, report }) {
-    const deployed = project.deployed;
-    if (!deployed) return; // deployed state unknown: nothing to compare with
-    const applied = [...deployed].map(([name, checksum]) => ({ name, checksum }));
+    const recorded = project.applied;
+    if (!recorded) return; // applied state unknown: nothing to compare with
+    const applied = [...recorded].map(([name, checksum]) => ({ name, checksum }));
     const { drifted, missing } = compareWithApplied(applied, project.files);
     const byName = new Map(project.files.map((file) => [file.name, file]));
     for (const { name, deployedChecksum, localChecksum } of drifted) {
