@@ -83,6 +83,22 @@ test("a file without a stored rollback refuses the rollback with 409 before anyt
   }
 });
 
+test("a rollback of only comments is refused at rollback time, naming it, instead of reporting a rollback that undid nothing", async () => {
+  const db = session(await server.createDatabase());
+  try {
+    const a = file("001_a.sql", "create table public.a (id int);", "drop table public.a;");
+    const b = file("002_b.sql", "alter table public.a drop column id;", "-- rollback/002_b.sql\n-- TODO: add the column back\n");
+    assert.deepEqual((await apply(db.engine, { migrations: [a, b] })).done.applied, ["001_a.sql", "002_b.sql"]);
+    const rejection = await refusal(db.engine.prepareRollback({ steps: 2 }));
+    assert.deepEqual([rejection.status, rejection.code, rejection.details], [400, "empty-migration", { name: "002_b.sql", rollback: true }]);
+    assert.match(rejection.message, /^rollback\/002_b\.sql has no statement to run \(it is empty or only comments\), so rolling back 002_b\.sql would undo nothing\. Write the statements that reverse it\. Nothing was rolled back\.$/);
+    assert.deepEqual(await trackingNames(db.sql), ["001_a.sql", "002_b.sql"], "neither file was rolled back");
+    assert.equal(await tableExists(db.sql, "public.a"), true);
+  } finally {
+    await db.close();
+  }
+});
+
 test("rollback requests are validated: steps 1..1000, steps or to, a known target", async () => {
   const db = session(await server.createDatabase());
   try {

@@ -36,8 +36,15 @@ test("require-rollback: a DROP TABLE with no rollback file is flagged on its fir
       ].join("\n"),
     },
   }]);
-  // With the file created, the rule is satisfied.
-  await lintOk(RULE, { "019_recreate.sql": sql, "rollback/019_recreate.sql": finding.fixes![0].createFile!.text });
+  // The skeleton alone (only comments) undoes nothing: an error until its TODOs are replaced by statements.
+  const [unfilled] = await lintErrors(RULE, { "019_recreate.sql": sql, "rollback/019_recreate.sql": finding.fixes![0].createFile!.text });
+  assert.deepEqual([unfilled.severity, unfilled.message, unfilled.fixes], [
+    "error",
+    "DROP TABLE public.old_results is destructive, and its rollback file (scripts/rollback/019_recreate.sql) has no statement to run: it would undo nothing",
+    undefined,
+  ]);
+  const filled = finding.fixes![0].createFile!.text + "create table if not exists public.old_results (id int);\n";
+  await lintOk(RULE, { "019_recreate.sql": sql, "rollback/019_recreate.sql": filled });
 });
 
 test("require-rollback: one finding per destructive statement; the skeleton lists them last first, renames inverted", async () => {
@@ -137,8 +144,12 @@ test("require-rollback: dropping a table, column or schema is destructive even w
   assert.deepEqual(findings.map((f) => f.range.line), [1, 3, 5, 7]);
 });
 
-test("require-rollback: nothing is flagged when the rollback file exists", async () => {
-  await lintOk(RULE, { "001_x.sql": "drop table t;\ntruncate u;\n", "rollback/001_x.sql": "-- restore from backup\n" });
+test("require-rollback: nothing is flagged when the rollback file runs something; a comments-only one counts as missing", async () => {
+  await lintOk(RULE, { "001_x.sql": "drop table t;\ntruncate u;\n", "rollback/001_x.sql": "-- restore from backup\ncreate table if not exists t (id int);\n" });
+  for (const rollback of ["-- restore from backup\n", "", " ;\n/* later */\n"]) {
+    const found = await lintErrors(RULE, { "001_x.sql": "drop table t;\ntruncate u;\n", "rollback/001_x.sql": rollback });
+    assert.deepEqual(found.map((f) => [f.severity, f.range.line]), [["error", 1], ["error", 2]], JSON.stringify(rollback));
+  }
 });
 
 test("require-rollback: silent on the seed's scripts/ (019 drops tables and has its rollback)", async () => {

@@ -1,4 +1,4 @@
-import type { ParsedStatement } from "../../../sql/index.ts";
+import { type ParsedStatement, splitStatements, TextIndex } from "../../../sql/index.ts";
 import { createdObjectKeys } from "../../../sql/names.ts";
 import type { Fix, LintFile, Rule } from "../../types.ts";
 import { type Destructive, destructiveChange } from "./destructive.ts";
@@ -9,7 +9,9 @@ export const rule: Rule = {
   fileLocal: true,
   summary: "a destructive change (DROP, TRUNCATE, unfiltered DELETE/UPDATE, column type change, rename) with no rollback file",
   checkFile({ file, report }) {
-    if (file.rollback !== null) return;
+    // A rollback of only comments (a skeleton never filled in) undoes nothing: it counts as missing.
+    const emptyRollback = file.rollback !== null && splitStatements(new TextIndex(file.rollback)).length === 0;
+    if (file.rollback !== null && !emptyRollback) return;
     const { statements } = file.parsed;
     const found: Array<{ statement: ParsedStatement; change: Destructive }> = [];
     // Object key → index of the last statement in the file that creates it (built once, on first need).
@@ -26,13 +28,22 @@ export const rule: Rule = {
     const fix: Fix = { title: `Create ${file.rollbackPath}`, createFile: { path: file.rollbackPath, text: skeleton(file, found) } };
     for (const { statement, change } of found) {
       const lineEnd = file.text.indexOf("\n", statement.start);
-      report({
-        at: { start: statement.start, end: lineEnd < 0 ? statement.end : Math.min(statement.end, lineEnd) },
-        message: `${change.what} is destructive, and this migration has no rollback file (${file.rollbackPath})`,
-        help: `Write ${file.rollbackPath} to undo it ("Include rollback scripts for destructive changes"); ` +
-          "the quick fix creates a skeleton with what each destructive statement needs.",
-        fixes: [fix],
-      });
+      const at = { start: statement.start, end: lineEnd < 0 ? statement.end : Math.min(statement.end, lineEnd) };
+      report(emptyRollback
+        ? {
+          at,
+          // An error: `supamigrate rollback` refuses this file, so the rollback the guideline asks for does not exist.
+          severity: "error",
+          message: `${change.what} is destructive, and its rollback file (${file.rollbackPath}) has no statement to run: it would undo nothing`,
+          help: `Write the statements that undo it into ${file.rollbackPath}, last change first ("Include rollback scripts for destructive changes").`,
+        }
+        : {
+          at,
+          message: `${change.what} is destructive, and this migration has no rollback file (${file.rollbackPath})`,
+          help: `Write ${file.rollbackPath} to undo it ("Include rollback scripts for destructive changes"); ` +
+            "the quick fix creates a skeleton with what each destructive statement needs.",
+          fixes: [fix],
+        });
     }
   },
 };
