@@ -373,6 +373,24 @@ test("BEGIN/COMMIT inside a file is refused before anything runs", async () => {
   }
 });
 
+test("a file wrapped whole in BEGIN … COMMIT applies without the pair, in its own transaction, with a warning", async () => {
+  const db = session(await server.createDatabase());
+  try {
+    const wrapped = file("001_wrapped.sql", "begin;\ncreate table public.w (id int);\ninsert into public.w values (1);\ncommit;\n");
+    const failing = file("002_wrapped_failing.sql", "BEGIN;\ncreate table public.x (id int);\nselect 1 / 0;\nCOMMIT;\n");
+    const { events, done } = await apply(db.engine, { migrations: [wrapped, failing] });
+    assert.deepEqual(events.filter((e) => e.event === "warning").map((e) => e.event === "warning" && [e.code, e.name]), [
+      ["transaction-wrapper", "001_wrapped.sql"],
+      ["transaction-wrapper", "002_wrapped_failing.sql"],
+    ]);
+    assert.deepEqual([done.applied, done.failed?.name, done.failed?.code], [["001_wrapped.sql"], "002_wrapped_failing.sql", "22012"]);
+    assert.equal(await tableExists(db.sql, "public.x"), false, "the failing file's transaction was the runner's: nothing of it stayed");
+    assert.deepEqual(await trackingNames(db.sql), ["001_wrapped.sql"]);
+  } finally {
+    await db.close();
+  }
+});
+
 test("time budget: a spent budget stops after the first file; the next call resumes", async () => {
   const url = await server.createDatabase();
   const hurried = session(url, { timeBudgetMs: 0 });

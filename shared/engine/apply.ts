@@ -93,7 +93,14 @@ function applyRun(
     message: `${name} sorts before ${newest}, which is already applied (a late duplicate number from parallel work?). ` +
       `It runs now, after it: check that it does not depend on running before ${newest}.`,
   }));
-  const warnings = [...farWarnings, ...outOfOrder];
+  const unwrapped: ApplyEvent[] = checked.files.filter(({ file }) => file.unwrapped).map(({ pending }) => ({
+    event: "warning",
+    code: "transaction-wrapper",
+    name: pending.name,
+    message: `${pending.name} is wrapped in BEGIN … COMMIT: that pair was left out, since supamigrate runs every file in a ` +
+      "transaction of its own (with its tracking row). Remove it from the file.",
+  }));
+  const warnings = [...farWarnings, ...outOfOrder, ...unwrapped];
   return preparedRun({
     verb: "apply", lock, units, dryRun, options, startedAt, actor, warnings,
     startDetails: { pending: units.map((u) => u.name), gitSha, ciRun },

@@ -4,3 +4,4 @@ export { type Position, type Range, spanRange, TextIndex, offsetOfCodePoint } fr
 export { type StatementSpan, splitStatements } from "./split.ts";
 export { transactionRestriction } from "./transaction-restriction.ts";
 export { READING_SETTINGS, readingSettingChange } from "./reading-settings.ts";
+export { wrappedInTransaction } from "./transaction-wrapper.ts";

@@ -55,6 +55,17 @@ test("non-transactional statements are recognized and must be alone in their fil
   assert.deepEqual(prepareFile("create table t (a int);\n\nvacuum t;", {}), { problem: "non-transactional-mixed", kind: "VACUUM", line: 3, statements: 2 });
 });
 
+test("a file wrapped whole in BEGIN … COMMIT runs without the pair; a COMMIT elsewhere is still refused", async () => {
+  await loadParser();
+  const file = runnable("-- pasted\nbegin;\ncreate table a (id int);\ncreate table b (id int);\ncommit;\n");
+  assert.deepEqual([file.unwrapped, file.statements.map((s) => s.text)], [true, ["create table a (id int);", "create table b (id int);"]]);
+  assert.equal(runnable("start transaction;\nselect 1;\nend;").unwrapped, true);
+  assert.deepEqual(prepareFile("begin;\nselect 1;\ncommit;\nselect 2;\n", {}), { problem: "explicit-transaction", line: 1 });
+  assert.deepEqual(prepareFile("begin;\nselect 1;\nrollback;\n", {}), { problem: "explicit-transaction", line: 1 });
+  assert.deepEqual(prepareFile("begin;\ncommit;\n", {}), { problem: "empty-migration" });
+  assert.equal((prepareFile("begin;\ncreate index concurrently i on t (a);\ncommit;\n", {}) as { problem?: string }).problem, "non-transactional-mixed");
+});
+
 test("BEGIN, COMMIT and ROLLBACK are refused; savepoints are not", async () => {
   await loadParser();
   for (const sql of ["begin;\nselect 1;", "select 1;\ncommit;", "select 1;\n  rollback;", "start transaction;"]) {

@@ -6,7 +6,9 @@
  */
 import { findPlaceholders, substitutePlaceholders, withoutBom } from "../../migrations/index.ts";
 import { nodeFields } from "../../sql/ast.ts";
-import { type ParsedSql, type ParsedStatement, type Position, TextIndex, parseSql, readingSettingChange, transactionRestriction } from "../../sql/index.ts";
+import {
+  type ParsedSql, type ParsedStatement, type Position, TextIndex, parseSql, readingSettingChange, transactionRestriction, wrappedInTransaction,
+} from "../../sql/index.ts";
 
 /** One placeholder replaced in a statement: its span as written and as sent (UTF-16, statement-relative). */
 interface Replacement {
@@ -33,6 +35,8 @@ export interface RunnableFile {
   readonly statements: readonly RunnableStatement[];
   /** False when the file's only statement cannot run inside a transaction. */
   readonly transactional: boolean;
+  /** True when the file was wrapped whole in BEGIN … COMMIT, which was dropped (the runner's transaction does that job). */
+  readonly unwrapped: boolean;
 }
 
 /** Why a file cannot run as written (turned into a Rejection by the caller). */
@@ -56,17 +60,19 @@ export function prepareFile(written: string, values: Readonly<Record<string, str
   // after the files before it had applied.
   const error = syntaxError(parsed, values);
   if (error) return error;
-  if (parsed.statements.length === 0) return { problem: "empty-migration" };
-  const statements = parsed.statements.map((s) => runnable(s, values));
-  for (const statement of parsed.statements) {
+  const unwrapped = wrappedInTransaction(parsed.statements);
+  const kept = unwrapped ? parsed.statements.slice(1, -1) : parsed.statements;
+  if (kept.length === 0) return { problem: "empty-migration" };
+  const statements = kept.map((s) => runnable(s, values));
+  for (const statement of kept) {
     if (isExplicitTransaction(statement)) {
       return { problem: "explicit-transaction", line: parsed.index.positionAt(statement.start).line };
     }
     const setting = readingSettingChange(statement);
     if (setting) return { problem: "reading-setting", setting, line: parsed.index.positionAt(statement.start).line };
   }
-  const nonTransactional = parsed.statements.map((s) => ({ statement: s, kind: nonTransactionalKind(s) })).find((s) => s.kind !== null);
-  if (nonTransactional && parsed.statements.length > 1) {
+  const nonTransactional = kept.map((s) => ({ statement: s, kind: nonTransactionalKind(s) })).find((s) => s.kind !== null);
+  if (nonTransactional && (kept.length > 1 || unwrapped)) {
     return {
       problem: "non-transactional-mixed",
       kind: nonTransactional.kind!,
@@ -74,7 +80,7 @@ export function prepareFile(written: string, values: Readonly<Record<string, str
       statements: parsed.statements.length,
     };
   }
-  return { index: parsed.index, statements, transactional: !nonTransactional };
+  return { index: parsed.index, statements, transactional: !nonTransactional, unwrapped };
 }
 
 /**

@@ -7,7 +7,8 @@ import { seedScripts } from "../../../../test/support/seed-scripts.ts";
 const RULE = "explicit-transaction";
 
 test("explicit-transaction: flags BEGIN and COMMIT as errors over the whole statement; the fix deletes their lines", async () => {
-  const sql = "-- wrap it\nbegin;\ncreate table if not exists t (a int);\n  COMMIT;\n";
+  // A COMMIT before the file's end: not the whole-file wrapper, so it would commit the runner's transaction early.
+  const sql = "-- wrap it\nbegin;\ncreate table if not exists t (a int);\n  COMMIT;\ncreate table if not exists u (a int);\n";
   const findings = await lintErrors(RULE, { "001_x.sql": sql });
   assert.deepEqual(findings.map((f) => ({ range: f.range, severity: f.severity, message: f.message, fixes: f.fixes })), [
     {
@@ -28,8 +29,22 @@ test("explicit-transaction: flags BEGIN and COMMIT as errors over the whole stat
     "Remove it: supamigrate runs each migration in its own transaction and commits it together with its tracking row.",
   );
   const fixed = applyEdits(sql, findings.flatMap((f) => f.fixes![0].edits!));
-  assert.equal(fixed, "-- wrap it\ncreate table if not exists t (a int);\n");
+  assert.equal(fixed, "-- wrap it\ncreate table if not exists t (a int);\ncreate table if not exists u (a int);\n");
   await lintOk(RULE, { "001_x.sql": fixed });
+});
+
+test("explicit-transaction: BEGIN … COMMIT around the whole file is a warning (the runner leaves the pair out); one fix removes both", async () => {
+  const sql = "-- as pasted into the SQL Editor\nbegin;\ncreate table if not exists t (a int);\n  COMMIT;\n";
+  const findings = await lintErrors(RULE, { "001_x.sql": sql });
+  assert.deepEqual(findings.map((f) => [f.range.line, f.severity, f.message]), [
+    [2, "warning", "BEGIN of a BEGIN … COMMIT around the whole file: supamigrate leaves the pair out and runs the file in a transaction of its own"],
+    [4, "warning", "COMMIT of a BEGIN … COMMIT around the whole file: supamigrate leaves the pair out and runs the file in a transaction of its own"],
+  ]);
+  const fixed = applyEdits(sql, findings[0].fixes![0].edits!);
+  assert.equal(fixed, "-- as pasted into the SQL Editor\ncreate table if not exists t (a int);\n");
+  await lintOk(RULE, { "001_x.sql": fixed });
+  // ROLLBACK at the end is not the wrapper: it would discard the file.
+  assert.deepEqual((await lintErrors(RULE, { "001_x.sql": "begin;\nselect 1;\nrollback;\n" })).map((f) => f.severity), ["error", "error"]);
 });
 
 test("explicit-transaction: every transaction statement is named as the file spells it", async () => {

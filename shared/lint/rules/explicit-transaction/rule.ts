@@ -1,5 +1,6 @@
 import { deleteStatement } from "../../fixes.ts";
 import { nodeFields } from "../../../sql/names.ts";
+import { wrappedInTransaction } from "../../../sql/index.ts";
 import type { Rule } from "../../types.ts";
 
 /** What each kind of transaction statement would do to the runner's transaction. */
@@ -23,6 +24,20 @@ export const rule: Rule = {
   summary: "BEGIN/COMMIT/ROLLBACK inside a migration: the runner owns the transaction",
   checkFile({ file, report }) {
     const { statements } = file.parsed;
+    if (wrappedInTransaction(statements)) {
+      // The SQL Editor habit: harmless here (the runner drops the pair), but it says something untrue.
+      for (const statement of [statements[0], statements[statements.length - 1]]) {
+        const label = /^[A-Za-z]+/.exec(statement.text)![0].toUpperCase();
+        report({
+          at: { start: statement.start, end: statement.end },
+          severity: "warning",
+          message: `${label} of a BEGIN … COMMIT around the whole file: supamigrate leaves the pair out and runs the file in a transaction of its own`,
+          help: "Remove both: every migration already runs in its own transaction, committed together with its tracking row.",
+          fixes: [{ title: "Remove BEGIN and COMMIT", edits: [deleteStatement(file.parsed.index, statements[0]), deleteStatement(file.parsed.index, statements[statements.length - 1])] }],
+        });
+      }
+      return;
+    }
     for (let i = 0; i < statements.length; i++) {
       const statement = statements[i];
       const transaction = statement.kind === "TransactionStmt" ? nodeFields(statement.node, "TransactionStmt") : null;
