@@ -48,7 +48,7 @@ suite("lint: diagnostics and quick fixes", () => {
     await waitForDiagnostics(uri, (d) => d.length === 0);
   });
 
-  test("quick fix from the rule: create the rollback file, open it, and the finding goes", async () => {
+  test("quick fix from the rule: create the rollback file and open it; the finding goes once it runs something", async () => {
     const editor = await openMigration("905_drop.sql", "drop table public.notes;\n");
     const uri = editor.document.uri;
     const [diagnostic] = await waitForDiagnostics(uri, (d) => d.some((x) => codeOf(x) === "require-rollback"));
@@ -60,9 +60,15 @@ suite("lint: diagnostics and quick fixes", () => {
     const text = opened.getText();
     assert.match(text, /^-- rollback\/905_drop\.sql\n/);
     assert.match(text, /^-- line 1: drop table public\.notes;$/m);
+    // The skeleton alone is only comments: it would undo nothing, so the finding stays, as an error that says so.
+    const [unfilled] = await waitForDiagnostics(uri, (d) => d.some((x) => codeOf(x) === "require-rollback" && /has no statement to run/.test(x.message)));
+    assert.strictEqual(unfilled.severity, vscode.DiagnosticSeverity.Error);
+    const fill = new vscode.WorkspaceEdit();
+    fill.insert(rollback, new vscode.Position(opened.lineCount, 0), "create table if not exists public.notes (id bigint primary key);\n");
+    assert.ok(await vscode.workspace.applyEdit(fill));
     await waitForDiagnostics(uri, (d) => !d.some((x) => codeOf(x) === "require-rollback"));
     await opened.save();
-    assert.strictEqual(fs.readFileSync(rollback.fsPath, "utf8"), text);
+    assert.strictEqual(fs.readFileSync(rollback.fsPath, "utf8"), `${text}create table if not exists public.notes (id bigint primary key);\n`);
   });
 
   test("quick fix: suppress the rule for this statement, with its indentation", async () => {
