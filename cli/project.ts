@@ -12,6 +12,8 @@ import { UsageError } from "./output/errors.ts";
 export interface CliProject {
   /** The migrations folder as messages and findings show it: relative to the current folder when inside it. */
   readonly dir: string;
+  /** The configuration file's path, or null when there is none. */
+  readonly configPath: string | null;
   readonly rules: Readonly<Record<string, import("../shared/lint/types.ts").SeveritySetting>>;
 }
 
@@ -19,7 +21,8 @@ export interface CliProject {
 export async function openProject(dir?: string): Promise<CliProject> {
   const resolved = await resolveProject(nodeFileSystem, cwdPath(), { migrationsDir: dir ?? null });
   if (!resolved.ok) throw new UsageError(resolved.errors.join("\n"));
-  return { dir: displayPath(resolved.project.migrationsDir), rules: resolved.project.rules };
+  const { migrationsDir, rules, configPath } = resolved.project;
+  return { dir: displayPath(migrationsDir), rules, configPath };
 }
 
 /** A folder read from disk: its migrations, and the `.sql` files whose bytes are not UTF-8 text. */

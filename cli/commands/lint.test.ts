@@ -128,3 +128,20 @@ test("lint on the seed's scripts/: no error findings; the two 010 files are an i
     ["scripts/010_create_user_system_tables.sql", "duplicate-number", "info"],
   ]);
 });
+
+test("lint from a subfolder uses the supamigrate.json above it: its migrationsDir and its rules", () => {
+  const root = project({
+    "supamigrate.json": JSON.stringify({ migrationsDir: "db/migrations", rules: { "unknown-reference": "off" } }),
+    "db/migrations/001_a.sql": TABLE,
+    "db/migrations/002_b.sql": BROKEN_REF,
+    "app/src/.keep": "",
+  });
+  const { code, stdout, stderr } = cli(join(root, "app/src"), "--format", "json");
+  assert.equal(code, 0, stderr);
+  assert.deepEqual(JSON.parse(stdout), { files: 2, findings: [] }, "unknown-reference is off in the file's rules");
+  // Without the file, the subfolder has no migrations folder: said, exit 2.
+  const bare = project({ "app/src/.keep": "" });
+  const missing = cli(join(bare, "app/src"));
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /^supamigrate lint: the migrations folder scripts does not exist/);
+});

@@ -8,11 +8,12 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, relative, resolve, sep } from "node:path";
 import type { Command } from "commander";
-import { CONFIG_FILE, DEFAULT_CONFIG, type LintConfig } from "../../shared/lint/config-file.ts";
+import { CONFIG_FILE } from "../../shared/lint/config-file.ts";
 import { formatGithub, formatJson, formatSummary, formatText } from "../../shared/lint/format/text.ts";
 import type { Finding } from "../../shared/lint/types.ts";
 import { cacheKey, type CachedLint, hasEntry, readEntry, toCached, writeEntry } from "../lint-cache.ts";
-import { readListingOrFail } from "../project.ts";
+import { DIR_HELP, openProject, readListingOrFail } from "../project.ts";
+import { UsageError } from "../output/errors.ts";
 import type { LintListedFile } from "../../shared/lint/engine.ts";
 import { version } from "../version.ts";
 
@@ -34,7 +35,7 @@ export function register(program: Command): void {
   program.command("lint")
     .description("lint migrations: the folder, or the given files in the context of their folder")
     .argument("[files...]", "migration files to lint (default: the whole --dir)")
-    .option("--dir <dir>", `the migrations folder (default: "migrationsDir" from ${CONFIG_FILE}, else scripts)`)
+    .option("--dir <dir>", DIR_HELP)
     .addOption(program.createOption("--format <format>", "output format").choices(["text", "json", "github", "sarif"]).default("text"))
     .option("--url <url>", "the function's URL, to check deployed files for edits (default: $SUPAMIGRATE_URL; token: $SUPAMIGRATE_TOKEN)")
     .option("--verbose", "say what was linted and what was skipped, on stderr")
@@ -65,9 +66,10 @@ export async function lint(files: readonly string[], flags: LintFlags, env: Node
   const started = performance.now();
   const verbose = (line: string) => flags.verbose && process.stderr.write(`${line}\n`);
   const useCache = flags.cache !== false;
-  const configText = readConfigText();
-  const config = await parseConfigText(configText);
-  const wanted = files.length ? foldersOfFiles(files) : new Map([[displayPath(flags.dir ?? config.migrationsDir), null]]);
+  const project = await openLintProject(flags.dir);
+  // The cache key holds the file's text: a changed rule setting is a different lint.
+  const configText = project.configPath === null ? null : readFileSync(project.configPath, "utf8");
+  const wanted = files.length ? foldersOfFiles(files) : new Map([[project.dir, null]]);
   // Compiling the parser's WebAssembly is the largest fixed cost: when a folder has no cache entry, start
   // it now, behind reading the folders (lintProject awaits the same load).
   if (!useCache || [...wanted.keys()].some((dir) => !hasEntry(dir))) import("../../shared/sql/index.ts").then((sql) => sql.loadParser()).catch(() => {});
@@ -80,7 +82,7 @@ export async function lint(files: readonly string[], flags: LintFlags, env: Node
   if (misses.length) {
     const { lintProject } = await import("../../shared/lint/engine.ts");
     for (const { dir, listing } of misses) {
-      results.set(dir, toCached(await lintProject({ dir, listing, applied, severities: config.rules })));
+      results.set(dir, toCached(await lintProject({ dir, listing, applied, severities: project.rules })));
     }
   }
 
@@ -123,22 +125,14 @@ async function render(findings: readonly Finding[], files: number, format: LintF
 }
 
 /** `supamigrate.json`'s text from the current folder (the repository root), or null when there is none. */
-function readConfigText(): string | null {
-  if (!existsSync(CONFIG_FILE)) return null;
+/** The project (supamigrate.json found walking up), with its problems said as lint's usage errors. */
+async function openLintProject(dir: string | undefined) {
   try {
-    return readFileSync(CONFIG_FILE, "utf8");
+    return await openProject(dir);
   } catch (error) {
-    throw new LintUsageError(`cannot read ${CONFIG_FILE}: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof UsageError) throw new LintUsageError(error.message);
+    throw error;
   }
-}
-
-/** The validated config (the defaults when there is no file; validating loads the rule registry). */
-async function parseConfigText(text: string | null): Promise<LintConfig> {
-  if (text === null) return DEFAULT_CONFIG;
-  const { parseConfig } = await import("../../shared/lint/config.ts");
-  const result = parseConfig(text);
-  if (!result.ok) throw new LintUsageError(result.errors.join("\n"));
-  return result.config;
 }
 
 /** Given files grouped by their migrations folder (a rollback's folder is its parent's). */
