@@ -95,10 +95,6 @@ export class MigrationProject {
     }
   }
 
-  delete(relativePath: string): void {
-    this.files.delete(relativePath);
-  }
-
   listing(): LintListedFile[] {
     return [...this.files].map(([relativePath, file]) => ({ relativePath, text: file.text, decodeError: file.decodeError }));
   }
