@@ -1,6 +1,5 @@
 /** The project module's file system (shared/project) on Node's fs. */
 import { readdir, readFile } from "node:fs/promises";
-import { resolve, sep } from "node:path";
 import type { DirectoryEntry, ProjectFileSystem } from "../shared/project/index.ts";
 
 export const nodeFileSystem: ProjectFileSystem = {
@@ -26,9 +25,4 @@ export const nodeFileSystem: ProjectFileSystem = {
 function isMissing(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR";
-}
-
-/** The current folder as the project module wants paths: absolute, with `/`. */
-export function cwdPath(): string {
-  return resolve(".").split(sep).join("/");
 }

@@ -2,11 +2,11 @@
  * The project as every command sees it (shared/project on Node's fs): the migrations folder from
  * `--dir`, else supamigrate.json (found by walking up), else detected; the folder read strictly.
  */
-import { relative, sep } from "node:path";
+import { relative, resolve, sep } from "node:path";
 import { collectMigrations, migrationChecksum, type MigrationFolder } from "../shared/migrations/index.ts";
 import { type Listing, readListing, resolveProject } from "../shared/project/index.ts";
 import type { Checksummed } from "../shared/migrations/index.ts";
-import { cwdPath, nodeFileSystem } from "./node-file-system.ts";
+import { nodeFileSystem } from "./node-file-system.ts";
 import { UsageError } from "./output/errors.ts";
 
 export interface CliProject {
@@ -19,7 +19,7 @@ export interface CliProject {
 
 /** The project's migrations folder and rules; `dir`: the --dir flag, if given. */
 export async function openProject(dir?: string): Promise<CliProject> {
-  const resolved = await resolveProject(nodeFileSystem, cwdPath(), { migrationsDir: dir ?? null });
+  const resolved = await resolveProject(nodeFileSystem, absolute("."), { migrationsDir: dir ?? null });
   if (!resolved.ok) throw new UsageError(resolved.errors.join("\n"));
   const { migrationsDir, rules, configPath } = resolved.project;
   return { dir: displayPath(migrationsDir), rules, configPath };
@@ -48,15 +48,16 @@ export async function localChecksums(folder: MigrationFolder): Promise<Checksumm
   return await Promise.all(folder.migrations.map(async (m) => ({ name: m.name, checksum: await migrationChecksum(m.sql) })));
 }
 
-function absolute(dir: string): string {
-  return dir.startsWith("/") ? dir : `${cwdPath()}/${dir.replace(/^\.\//, "")}`;
+/** A path as the project module wants it: absolute, with `/`. */
+function absolute(path: string): string {
+  return resolve(path).split(sep).join("/");
 }
 
-/** Relative to the current folder with `/` when inside it, else absolute. */
+/** A path as messages and findings show it: relative to the current folder with `/` when inside it, else absolute. */
 export function displayPath(path: string): string {
-  const rel = relative(process.cwd(), path).split(sep).join("/");
+  const rel = relative(process.cwd(), resolve(path)).split(sep).join("/");
   if (rel === "") return ".";
-  return rel.startsWith("..") ? path : rel;
+  return rel.startsWith("..") ? absolute(path) : rel;
 }
 
 /** The `--dir` option's help, the same for every command. */

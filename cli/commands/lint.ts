@@ -12,7 +12,7 @@ import { CONFIG_FILE } from "../../shared/lint/config-file.ts";
 import { formatGithub, formatJson, formatSummary, formatText } from "../../shared/lint/format/text.ts";
 import type { Finding } from "../../shared/lint/types.ts";
 import { cacheKey, type CachedLint, hasEntry, readEntry, toCached, writeEntry } from "../lint-cache.ts";
-import { DIR_HELP, openProject, readListingOrFail } from "../project.ts";
+import { DIR_HELP, displayPath, openProject, readListingOrFail } from "../project.ts";
 import { UsageError } from "../output/errors.ts";
 import type { LintListedFile } from "../../shared/lint/engine.ts";
 import { version } from "../version.ts";
@@ -151,13 +151,6 @@ function foldersOfFiles(files: readonly string[]): Map<string, Set<string> | nul
     folders.set(display, set);
   }
   return folders;
-}
-
-/** A path as findings show it: relative to the current folder with `/`, or absolute when outside it. */
-function displayPath(path: string): string {
-  const rel = relative(process.cwd(), resolve(path)).split(sep).join("/");
-  if (rel === "") return ".";
-  return rel.startsWith("..") ? resolve(path).split(sep).join("/") : rel;
 }
 
 async function fetchApplied(url: string | undefined, token: string | null): Promise<Map<string, string> | null> {
