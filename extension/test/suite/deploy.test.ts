@@ -3,7 +3,7 @@ import * as assert from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as vscode from "vscode";
-import { api, type Api, brief, codeOf, openMigration, removeMigrations, scriptUri, stub, testEnv, waitForDiagnostics } from "./helpers";
+import { api, type Api, brief, codeOf, openMigration, recordMessages, removeMigrations, scriptUri, stub, testEnv, waitForDiagnostics } from "./helpers";
 
 interface TreeNode { state?: { name: string; kind: string } }
 
@@ -221,11 +221,7 @@ suite("deploy: token, apply, drift, failure, rollback (real function + PostgreSQ
     fs.writeFileSync(scriptUri("006_latin1.sql").fsPath, Buffer.from([...Buffer.from("select 'caf"), 0xe9, ...Buffer.from("';\n")]));
     try {
       for (const until = Date.now() + 10_000; Date.now() < until && !(await viewStates(a))["006_latin1.sql"]; await new Promise((resolve) => setTimeout(resolve, 50)));
-      const errors: string[] = [];
-      const restore = stub(vscode.window, "showErrorMessage", (async (message: string) => {
-        errors.push(message);
-        return undefined;
-      }) as typeof vscode.window.showErrorMessage);
+      const { messages: errors, restore } = recordMessages("showErrorMessage");
       try {
         const result = await vscode.commands.executeCommand<{ applied?: string[]; error?: string }>("supamigrate.applyPending");
         assert.deepStrictEqual(result.applied ?? [], [], JSON.stringify(result));
@@ -248,11 +244,7 @@ suite("deploy: token, apply, drift, failure, rollback (real function + PostgreSQ
       const states = await viewStates(a);
       if (states["002_create_labels.sql"]?.startsWith("pending") && !states["004_create_tags.sql"]?.startsWith("pending")) break;
     }
-    const shown: string[] = [];
-    const restore = stub(vscode.window, "showWarningMessage", (async (message: string) => {
-      shown.push(message);
-      return undefined;
-    }) as typeof vscode.window.showWarningMessage);
+    const { messages: shown, restore } = recordMessages("showWarningMessage");
     try {
       const result = await vscode.commands.executeCommand<{ applied: string[] }>("supamigrate.applyPending");
       assert.deepStrictEqual(result.applied, ["002_create_labels.sql"], JSON.stringify(result));

@@ -122,4 +122,14 @@ export function stub<T extends object, K extends keyof T>(obj: T, key: K, impl: 
   return () => Object.defineProperty(obj, key, { value: original, configurable: true, writable: true });
 }
 
+/** Records the messages shown with `vscode.window[kind]` (answered with nothing) until restore() is called. */
+export function recordMessages(kind: "showErrorMessage" | "showWarningMessage"): { readonly messages: string[]; restore(): void } {
+  const messages: string[] = [];
+  const restore = stub(vscode.window, kind, (async (message: string) => {
+    messages.push(message);
+    return undefined;
+  }) as (typeof vscode.window)[typeof kind]);
+  return { messages, restore };
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
