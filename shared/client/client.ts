@@ -4,7 +4,9 @@
  * arrives. Each method's path, HTTP method and answer kind (JSON, or an NDJSON stream) come from the
  * route table (shared/protocol/routes.ts, through methods.ts).
  */
-import type { ApplyEvent, ApplyRequest, DoneEvent, PlanResponse, RollbackRequest, StatusResponse } from "../protocol/types.ts";
+import type {
+  ApplyEvent, ApplyRequest, DeployedRequest, DeployedResponse, DoneEvent, PlanResponse, RollbackRequest, StatusResponse,
+} from "../protocol/types.ts";
 import type {
   BaselineRequest, BaselineResponse, ImportHistoryRequest, ImportHistoryResponse, RepairRequest, RepairResponse,
 } from "../protocol/adoption.ts";
@@ -40,6 +42,8 @@ export type EventHandler = (event: ApplyEvent) => void;
 
 export interface FunctionClient {
   status(): Promise<StatusResponse>;
+  /** The deployed text of tracked files (untracked names are left out of the answer). */
+  deployed(request: DeployedRequest): Promise<DeployedResponse>;
   plan(request: ApplyRequest): Promise<PlanResponse>;
   apply(request: ApplyRequest, onEvent?: EventHandler): Promise<DoneEvent>;
   rollback(request: RollbackRequest, onEvent?: EventHandler): Promise<DoneEvent>;

@@ -15,6 +15,7 @@ const DONE: DoneEvent = { event: "done", applied: [], failed: null, stoppedBy: n
 /** Calls every method of `client` once, with a valid request. */
 const EVERY_METHOD: Record<keyof FunctionClient, (client: FunctionClient) => Promise<unknown>> = {
   status: (client) => client.status(),
+  deployed: (client) => client.deployed({ names: ["001_a.sql"] }),
   plan: (client) => client.plan({ migrations: files }),
   apply: (client) => client.apply({ migrations: files }),
   rollback: (client) => client.rollback({ steps: 1 }),
@@ -63,6 +64,7 @@ test("over an engine in this process, each method makes its route's engine call 
   const calls: string[] = [];
   const engine: MigrationEngine = {
     status: async () => (calls.push("status"), { applied: [], lock: null }),
+    deployed: async () => (calls.push("deployed"), { files: [] }),
     plan: async () => (calls.push("plan"), { ok: true, plan: { pending: [], applied: [], drifted: [], missing: [], outOfOrder: [], unresolvedPlaceholders: [] } }),
     prepareApply: async () => (calls.push("prepareApply"), { ok: true, run }),
     prepareRollback: async () => (calls.push("prepareRollback"), { ok: true, run }),

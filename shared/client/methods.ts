@@ -19,6 +19,7 @@ export function clientMethods(call: RouteCall): FunctionClient {
     call(name, request, onEvent) as Promise<RouteAnswer<N>>;
   return {
     status: () => route("status", undefined),
+    deployed: (request) => route("deployed", request),
     plan: (request) => route("plan", request),
     apply: (request, onEvent) => route("apply", request, onEvent),
     rollback: (request, onEvent) => route("rollback", request, onEvent),

@@ -80,8 +80,9 @@ function applyRun(
           gitSha,
           ciRun,
           statements: file.statements.length,
+          sql: pending.sql,
         };
-        const { rollbackSql: _stored, name: _name, ...details } = row;
+        const { rollbackSql: _stored, name: _name, sql: _text, ...details } = row;
         return `${insertTrackingRowSql(row)};\n${logEventSql("applied", pending.name, actor, details, { durationMs: RECORDED_DURATION_SQL })}`;
       },
     },

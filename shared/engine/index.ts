@@ -12,6 +12,7 @@ import { resolveOptions } from "./options.ts";
 import { prepareRollback } from "./rollback.ts";
 import { plan } from "./plan.ts";
 import { status } from "./status.ts";
+import { deployed } from "./deployed.ts";
 import type { EngineOptions, MigrationEngine, Prepared, PreparedRun } from "./types.ts";
 
 export type { EngineOptions, MigrationEngine, Prepared, PreparedRun, Rejection } from "./types.ts";
@@ -66,6 +67,7 @@ export function createEngine(given: postgres.Sql, engineOptions?: EngineOptions)
 
   return {
     status: () => (ensureOpen(), againIfSessionEnded(() => status(database()))),
+    deployed: (request) => (ensureOpen(), againIfSessionEnded(() => deployed(database(), request))),
     plan: (request) => (ensureOpen(), againIfSessionEnded(() => plan(database(), request))),
     prepareApply: async (request) => (ensureOpen(), track(await againIfSessionEnded(() => prepareApply(database(), request, options)))),
     prepareRollback: async (request) => (ensureOpen(), track(await againIfSessionEnded(() => prepareRollback(database(), request, options)))),

@@ -25,6 +25,9 @@ export const REPAIR_BODY_ERRORS = ["invalid-request", "unknown-field", "invalid-
 /** validateImportHistoryRequest: the apply body without `to` and `placeholders`. */
 export const IMPORT_HISTORY_BODY_ERRORS = ["invalid-request", "unknown-field", "invalid-name", "duplicate-name"] as const;
 
+/** validateDeployedRequest. */
+export const DEPLOYED_BODY_ERRORS = ["invalid-request", "unknown-field", "invalid-name"] as const;
+
 /** Every engine call that writes: it takes the migration lock, which a transaction pooler cannot hold. */
 export const LOCK_ERRORS = ["transaction-pooler", "lock-held"] as const;
 

@@ -7,7 +7,7 @@
 import type {
   BaselineRequest, BaselineResponse, ImportHistoryRequest, ImportHistoryResponse, RepairRequest, RepairResponse,
 } from "./adoption.ts";
-import type { ApplyEvent, ApplyRequest, DoneEvent, PlanResponse, RollbackRequest, StatusResponse } from "./types.ts";
+import type { ApplyEvent, ApplyRequest, DeployedRequest, DeployedResponse, DoneEvent, PlanResponse, RollbackRequest, StatusResponse } from "./types.ts";
 
 /** A refusal before anything ran (the engine's Rejection): the HTTP status, a kebab-case code, a message that says how to fix it. */
 export interface Refusal {
@@ -27,6 +27,7 @@ type Answer<Key extends string, T> = ({ readonly ok: true } & { readonly [K in K
 
 export interface RouteEngine {
   status(): Promise<StatusResponse>;
+  deployed(request: DeployedRequest): Promise<DeployedResponse>;
   plan(request: ApplyRequest): Promise<Answer<"plan", PlanResponse>>;
   prepareApply(request: ApplyRequest): Promise<Answer<"run", AcceptedRun>>;
   prepareRollback(request: RollbackRequest): Promise<Answer<"run", AcceptedRun>>;

@@ -9,15 +9,17 @@ import type {
   BaselineRequest, BaselineResponse, ImportHistoryRequest, ImportHistoryResponse, RepairRequest, RepairResponse,
 } from "./adoption.ts";
 import {
-  APPLY_BODY_ERRORS, APPLY_ENGINE_ERRORS, BASELINE_ENGINE_ERRORS, BODY_ERRORS, DOOR_ERRORS, type ErrorCode, errorCodes,
+  APPLY_BODY_ERRORS, APPLY_ENGINE_ERRORS, BASELINE_ENGINE_ERRORS, BODY_ERRORS, DEPLOYED_BODY_ERRORS, DOOR_ERRORS, type ErrorCode, errorCodes,
   IMPORT_HISTORY_BODY_ERRORS, IMPORT_HISTORY_ENGINE_ERRORS, PLAN_ENGINE_ERRORS, REPAIR_BODY_ERRORS, REPAIR_ENGINE_ERRORS,
   ROLLBACK_BODY_ERRORS, ROLLBACK_ENGINE_ERRORS, ROUTING_ERRORS,
 } from "./error-codes.ts";
 import type { Scope } from "./identity.ts";
 import type { AcceptedRun, Refusal, RouteEngine } from "./route-engine.ts";
-import type { ApplyMeta, ApplyRequest, DoneEvent, HealthResponse, PlanResponse, RollbackRequest, StatusResponse } from "./types.ts";
+import type {
+  ApplyMeta, ApplyRequest, DeployedRequest, DeployedResponse, DoneEvent, HealthResponse, PlanResponse, RollbackRequest, StatusResponse,
+} from "./types.ts";
 import {
-  validateApplyRequest, validateBaselineRequest, validateImportHistoryRequest, validateRepairRequest, validateRollbackRequest,
+  validateApplyRequest, validateBaselineRequest, validateDeployedRequest, validateImportHistoryRequest, validateRepairRequest, validateRollbackRequest,
   type Validated,
 } from "./validate.ts";
 
@@ -96,6 +98,18 @@ const status: JsonRoute<"status", undefined, StatusResponse> = {
   errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS),
 };
 
+/** The deployed text of tracked files (what ran), for comparing an edited file with it or restoring it. */
+const deployed: JsonRoute<"deployed", DeployedRequest, DeployedResponse> = {
+  name: "deployed",
+  method: "POST",
+  access: "read",
+  validate: validateDeployedRequest,
+  verifiedActor: false,
+  answer: "json",
+  call: async (engine, request) => answered(await engine.deployed(request)),
+  errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS, BODY_ERRORS, DEPLOYED_BODY_ERRORS),
+};
+
 const plan: JsonRoute<"plan", ApplyRequest, PlanResponse> = {
   name: "plan",
   method: "POST",
@@ -156,7 +170,7 @@ const importHistory: JsonRoute<"import-history", ImportHistoryRequest, ImportHis
 };
 
 /** Every route, in the order the 404 message lists them. */
-export const ROUTE_LIST = [health, status, plan, apply, rollback, baseline, repair, importHistory] as const;
+export const ROUTE_LIST = [health, status, plan, apply, rollback, baseline, repair, importHistory, deployed] as const;
 
 export type Route = (typeof ROUTE_LIST)[number];
 export type RouteName = Route["name"];

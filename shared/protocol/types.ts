@@ -100,6 +100,23 @@ export interface StatusResponse {
   readonly eventLog?: EventLogCheck;
 }
 
+/** `POST deployed` body: the files whose deployed text is wanted. */
+export interface DeployedRequest {
+  readonly names: readonly string[];
+  /** Accepted like every POST body's, and not recorded: reading records nothing. */
+  readonly meta?: ApplyMeta;
+}
+
+/** `POST deployed` answer: one entry per requested file that is tracked (untracked names are left out). */
+export interface DeployedResponse {
+  readonly files: ReadonlyArray<{
+    readonly name: string;
+    readonly checksum: string;
+    /** The text as deployed; null for rows recorded before tracking schema 4. */
+    readonly sql: string | null;
+  }>;
+}
+
 /** The event log's hash chain as `status` finds it (shared/engine/event-chain.ts). */
 export interface EventLogCheck {
   /** Events in the log. */

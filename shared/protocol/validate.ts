@@ -4,7 +4,7 @@
  * that says how to fix it). Nothing is trusted that is not checked here.
  */
 import { describeNamingRule, isBareFileName, parseMigrationName, unsafePlaceholderValue } from "../migrations/index.ts";
-import type { ApplyMeta, ApplyRequest, MigrationPayload, RollbackRequest } from "./types.ts";
+import type { ApplyMeta, ApplyRequest, DeployedRequest, MigrationPayload, RollbackRequest } from "./types.ts";
 import type { BaselineRequest, ImportHistoryRequest, RepairRequest } from "./adoption.ts";
 
 export const MAX_MIGRATIONS = 5000;
@@ -210,4 +210,23 @@ export function validateRepairRequest(body: unknown): Validated<RepairRequest> {
     return { ok: true, value: { action, name, sql: body.sql, reason, meta: meta.value } };
   }
   return { ok: true, value: { action, name, reason, meta: meta.value } };
+}
+
+/** Checks a `POST deployed` body: `{"names": ["001_x.sql", …]}` (1 to MAX_MIGRATIONS bare file names). */
+export function validateDeployedRequest(body: unknown): Validated<DeployedRequest> {
+  if (!isPlainObject(body)) return invalid("invalid-request", "the body must be a JSON object like {\"names\": [\"001_init.sql\"]}");
+  const unknown = unknownKey(body, ["names", "meta"], "the body");
+  if (unknown) return unknown;
+  const meta = validateMeta(body.meta);
+  if (!meta.ok) return meta;
+  const names = body.names;
+  if (!Array.isArray(names) || names.length === 0 || names.length > MAX_MIGRATIONS) {
+    return invalid("invalid-request", `"names" must be an array of 1 to ${MAX_MIGRATIONS} migration file names`);
+  }
+  for (const [index, name] of names.entries()) {
+    if (typeof name !== "string" || !isBareFileName(name) || parseMigrationName(name) === null) {
+      return invalid("invalid-name", `"names"[${index}] is ${JSON.stringify(name)}, not a bare migration file name: ${describeNamingRule()}`);
+    }
+  }
+  return { ok: true, value: { names: [...new Set(names as string[])], meta: meta.value } };
 }

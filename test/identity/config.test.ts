@@ -103,6 +103,7 @@ function handlerWith(env: Record<string, string>) {
     async status() {
       return { applied: [], lock: null };
     },
+    deployed: unused,
     plan: unused,
     prepareApply: unused,
     prepareRollback: unused,

@@ -24,14 +24,16 @@ export interface BaselinedRow {
   readonly name: string;
   readonly checksum: string;
   readonly rollbackSql: string | null;
+  /** The file's text as it stands now: the deployed version from here on. */
+  readonly sql: string;
   readonly source: "baseline" | "supabase-cli";
   readonly details: Record<string, unknown>;
 }
 
 /** The insert + `baselined` event for one row, values inlined (see sqlLiteral). */
 export function baselinedRowSql(row: BaselinedRow, actor: string | null, gitSha: string | null, ciRun: string | null): string {
-  const values = [row.name, row.checksum, actor, 0, row.rollbackSql, true, gitSha, ciRun, null, true, row.source];
-  return "insert into supamigrate.migrations (name, checksum, applied_by, duration_ms, rollback_sql, transactional, git_sha, ci_run, statements, baselined, source) " +
+  const values = [row.name, row.checksum, actor, 0, row.rollbackSql, true, gitSha, ciRun, null, true, row.source, row.sql];
+  return "insert into supamigrate.migrations (name, checksum, applied_by, duration_ms, rollback_sql, transactional, git_sha, ci_run, statements, baselined, source, sql) " +
     `values (${values.map(sqlLiteral).join(", ")});\n` +
     logEventSql("baselined", row.name, actor, { checksum: row.checksum, source: row.source, ...row.details });
 }
@@ -138,7 +140,7 @@ export async function baseline(sql: Sql, request: BaselineRequest, options: Reso
     const statements = toRecord.map((m) => {
       const { status, checksum } = reported.get(m.name)!;
       return baselinedRowSql(
-        { name: m.name, checksum, rollbackSql: storedRollback(m, placeholders), source: "baseline", details: { comparison: status, forced: force } },
+        { name: m.name, checksum, rollbackSql: storedRollback(m, placeholders), sql: m.sql, source: "baseline", details: { comparison: status, forced: force } },
         actor,
         request.meta?.gitSha ?? null,
         request.meta?.ciRun ?? null,

@@ -75,7 +75,7 @@ export async function importHistory(sql: Sql, request: ImportHistoryRequest, opt
     if (!found) return noHistory;
     const statements = await Promise.all(found.matched.map(async (f) =>
       baselinedRowSql(
-        { name: f.name, checksum: await migrationChecksum(f.sql), rollbackSql: storedRollback(f, {}), source: "supabase-cli", details: {} },
+        { name: f.name, checksum: await migrationChecksum(f.sql), rollbackSql: storedRollback(f, {}), sql: f.sql, source: "supabase-cli", details: {} },
         actor,
         request.meta?.gitSha ?? null,
         request.meta?.ciRun ?? null,

@@ -34,7 +34,7 @@ export async function repair(sql: Sql, request: RepairRequest, options: Resolved
       };
     }
     const change = newChecksum !== null
-      ? `update supamigrate.migrations set checksum = ${sqlLiteral(newChecksum)} where name = ${sqlLiteral(request.name)}`
+      ? `update supamigrate.migrations set checksum = ${sqlLiteral(newChecksum)}, sql = ${sqlLiteral(request.action === "accept-checksum" ? request.sql : null)} where name = ${sqlLiteral(request.name)}`
       : `delete from supamigrate.migrations where name = ${sqlLiteral(request.name)}`;
     await inTransaction(conn, [
       change,

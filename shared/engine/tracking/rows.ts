@@ -80,6 +80,8 @@ export interface NewTrackingRow {
   readonly gitSha: string | null;
   readonly ciRun: string | null;
   readonly statements: number;
+  /** The file's text as deployed (placeholders unsubstituted). */
+  readonly sql: string;
 }
 
 /**
@@ -100,8 +102,8 @@ export function sqlLiteral(value: string | number | boolean | null): string {
 /** The tracking row's INSERT with its values inlined (see sqlLiteral) and the recorded duration. */
 export function insertTrackingRowSql(row: NewTrackingRow): string {
   const values = [row.name, row.checksum, row.appliedBy].map(sqlLiteral);
-  const rest = [row.rollbackSql, row.transactional, row.gitSha, row.ciRun, row.statements].map(sqlLiteral);
-  return "insert into supamigrate.migrations (name, checksum, applied_by, duration_ms, rollback_sql, transactional, git_sha, ci_run, statements) " +
+  const rest = [row.rollbackSql, row.transactional, row.gitSha, row.ciRun, row.statements, row.sql].map(sqlLiteral);
+  return "insert into supamigrate.migrations (name, checksum, applied_by, duration_ms, rollback_sql, transactional, git_sha, ci_run, statements, sql) " +
     `values (${[...values, RECORDED_DURATION_SQL, ...rest].join(", ")})`;
 }
 

@@ -9,7 +9,7 @@ import { EVENT_CHAIN_UPGRADE } from "./event-chain.ts";
 type Sql = postgres.Sql;
 
 /** The version this code writes; each entry of UPGRADES brings the schema from version i to i + 1. */
-export const TRACKING_SCHEMA_VERSION = 3;
+export const TRACKING_SCHEMA_VERSION = 4;
 
 /** Key of the transaction-level lock that serializes creating/upgrading the schema. */
 const SCHEMA_LOCK_KEY = "8319103957839151477";
@@ -84,6 +84,12 @@ const UPGRADES: readonly string[] = [
   `,
   // 2 → 3: the event log as a hash chain (event-chain.ts).
   EVENT_CHAIN_UPGRADE,
+  // 3 → 4: the deployed text of each file (as sent, placeholders unsubstituted), so an edited file can be
+  // compared with and restored to what ran (the `deployed` route). Null for rows recorded before it.
+  `
+  alter table supamigrate.migrations add column if not exists sql text;
+  comment on column supamigrate.migrations.sql is 'The file''s text as deployed (placeholders unsubstituted); null for rows recorded before tracking schema 4.';
+  `,
 ];
 
 /** Keeps the API roles out after every upgrade (tables added later are covered too). */

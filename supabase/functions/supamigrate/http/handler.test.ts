@@ -37,6 +37,10 @@ function fakeEngine(overrides: Partial<MigrationEngine> = {}, events: ApplyEvent
       fake.calls.push("status");
       return { applied: [], lock: null };
     },
+    async deployed(request) {
+      fake.calls.push(`deployed ${request.names.join(",")}`);
+      return { files: [] };
+    },
     async plan(request) {
       fake.calls.push(`plan ${request.migrations.length}`);
       return { ok: true, plan: { pending: ["001_a.sql"], applied: [], drifted: [], missing: [], outOfOrder: [], unresolvedPlaceholders: [] } };

@@ -24,6 +24,7 @@ const SAMPLE_BODIES: Readonly<Record<string, unknown>> = {
   baseline: { migrations: files, force: false, meta },
   repair: { action: "forget", name: "001_a.sql", reason: "restored from a backup without it", meta },
   "import-history": { migrations: files, meta },
+  deployed: { names: ["001_a.sql"], meta },
 };
 
 interface Seen {
@@ -39,6 +40,10 @@ function recordingEngine(seen: Seen[]): MigrationEngine {
     async status() {
       record("status");
       return { applied: [], lock: null };
+    },
+    async deployed(request) {
+      record("deployed", request);
+      return { files: [] };
     },
     async plan(request) {
       record("plan", request);
@@ -150,7 +155,7 @@ test("the function answers every route of the table with its method, scope, vali
 function likelyRouteNames(): string[] {
   const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
   const engineMethods = Object.keys(recordingEngine([]));
-  const clientMethods = ["status", "plan", "apply", "rollback", "baseline", "repair", "importHistory"];
+  const clientMethods = ["status", "deployed", "plan", "apply", "rollback", "baseline", "repair", "importHistory"];
   const commands = ["lint", "verify", "serve", "new", "import", "history", "events", "lock", "unlock", "migrations", "version", "token", "login"];
   return [...new Set([...engineMethods, ...clientMethods].flatMap((name) => [name, kebab(name)]).concat(commands))];
 }
