@@ -9,6 +9,7 @@
  * Each setting runs BENCH_RUNS (3) rounds of all four, interleaved; the table shows medians, with every
  * round's ratio next to them, since the machine's speed drifts between and even within runs.
  * All of it runs twice, with the server's data directory on disk and in memory (support/data-placements.ts).
+ * Last, the bytes an apply sends for 500 applied files + 1 pending (support/send-pending.ts).
  * Env: BENCH_FILES_LOCAL (500), BENCH_FILES_FAR (100), BENCH_DELAY_MS (10), BENCH_RUNS (3),
  * BENCH_DATA (disk,memory: either or both).
  */
@@ -22,6 +23,7 @@ import { type PostgresServer, startPostgres } from "../test/support/postgres.ts"
 import { startDelayProxy } from "../test/support/delay-proxy.ts";
 import { type DataPlacement, dataPlacements } from "./support/data-placements.ts";
 import { writeMigrations, writeSupabaseMigrations } from "./support/generate.ts";
+import { measureSendPending, reportSendPending } from "./support/send-pending.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const PSQL = join(process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin", "psql");
@@ -223,3 +225,14 @@ for (const placement of placements) {
   }
 }
 for (const { placement, local, far } of results) report(placement, local, far);
+
+// Issue 18.4: what an apply sends once most of the folder has run.
+{
+  const pg = await startPostgres();
+  try {
+    console.log("");
+    console.log(reportSendPending(await measureSendPending(pg, 500, delayMs, runs), delayMs));
+  } finally {
+    await pg.stop();
+  }
+}

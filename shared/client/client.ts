@@ -1,7 +1,7 @@
 /**
  * The function's HTTP client, shared by the CLI and the extension (Web APIs only: fetch, streams).
- * One request per batch: `apply` sends every file at once and reads the NDJSON progress stream as it
- * arrives. Each method's path, HTTP method and answer kind (JSON, or an NDJSON stream) come from the
+ * One request per batch: `apply` sends every file at once (a large folder's applied files by checksum
+ * only: send-pending.ts) and reads the NDJSON progress stream as it arrives. Each method's path, HTTP method and answer kind (JSON, or an NDJSON stream) come from the
  * route table (shared/protocol/routes.ts, through methods.ts).
  */
 import type {
@@ -15,6 +15,7 @@ import { describeRefusal } from "./describe.ts";
 import { FunctionCallError, STREAM_ENDED_MESSAGE } from "./errors.ts";
 import { clientMethods } from "./methods.ts";
 import { readNdjson } from "./ndjson.ts";
+import { sendingOnlyPending } from "./send-pending.ts";
 import { defaultRetry, isConnectionFailure, isTimeout, type RetryPolicy, timeoutError, withRetry } from "./network.ts";
 
 export interface ClientOptions {
@@ -33,6 +34,11 @@ export interface ClientOptions {
    * every file of an apply talks to the database.
    */
   readonly region?: string | null;
+  /**
+   * Above this much SQL text (UTF-16 code units) an apply or plan asks the status first and sends
+   * applied files by checksum only (send-pending.ts); default SEND_PENDING_ONLY_ABOVE (~256 KiB).
+   */
+  readonly sendPendingOnlyAbove?: number;
   /** "session" when `fetch` adds a signed-in user's access token (supabase-js) instead of `token` (for 401 messages). */
   readonly credentials?: "token" | "session";
 }
@@ -142,9 +148,10 @@ export function createClient(options: ClientOptions): FunctionClient {
     return done;
   }
 
-  return clientMethods(async (name, request, onEvent) => {
+  const client = clientMethods(async (name, request, onEvent) => {
     const route = ROUTES[name];
     const init: RequestInit = route.method === "GET" ? { method: "GET" } : { method: route.method, body: JSON.stringify(request) };
     return route.answer === "ndjson" ? await stream(route.name, init, onEvent) : await getJson(route.name, init);
   });
+  return sendingOnlyPending(client, options.sendPendingOnlyAbove);
 }

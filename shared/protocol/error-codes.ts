@@ -35,10 +35,10 @@ export const LOCK_ERRORS = ["transaction-pooler", "lock-held"] as const;
 export const FILE_ERRORS = ["syntax-error", "explicit-transaction", "non-transactional-mixed", "empty-migration", "reading-setting"] as const;
 
 /** The engine's refusals of `plan`. */
-export const PLAN_ENGINE_ERRORS = ["unknown-target"] as const;
+export const PLAN_ENGINE_ERRORS = ["unknown-target", "text-needed"] as const;
 
 /** The engine's refusals of `apply`. */
-export const APPLY_ENGINE_ERRORS = ["unknown-target", "drift", "unresolved-placeholder", "invalid-placeholder", ...FILE_ERRORS, ...LOCK_ERRORS] as const;
+export const APPLY_ENGINE_ERRORS = ["unknown-target", "text-needed", "drift", "unresolved-placeholder", "invalid-placeholder", ...FILE_ERRORS, ...LOCK_ERRORS] as const;
 
 /** The engine's refusals of `rollback`. */
 export const ROLLBACK_ENGINE_ERRORS = ["invalid-steps", "conflicting-options", "unknown-target", "no-rollback", ...FILE_ERRORS, ...LOCK_ERRORS] as const;

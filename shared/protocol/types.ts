@@ -17,9 +17,22 @@ export interface ApplyMeta {
   readonly actor?: string | null;
 }
 
+/** A file the client says is applied with this checksum, sent without its text (`ApplyRequest.applied`). */
+export interface AppliedReference {
+  readonly name: string;
+  /** SHA-256 of the file's text, lowercase hex (shared/migrations/checksum.ts). */
+  readonly checksum: string;
+}
+
 /** `POST apply` and `POST plan` bodies. */
 export interface ApplyRequest {
   readonly migrations: readonly MigrationPayload[];
+  /**
+   * Files of the folder already applied, by checksum instead of text: a large folder need not send
+   * what has run. Drift is still checked (a checksum that differs from the recorded one is drift); a
+   * file listed here that is not applied is refused with 409 `text-needed`, and the client sends its text.
+   */
+  readonly applied?: readonly AppliedReference[];
   readonly dryRun?: boolean;
   /** Stop after this file name (inclusive); null applies everything pending. */
   readonly to?: string | null;

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { isJsonContentType, validateApplyRequest, validateRollbackRequest } from "./validate.ts";
+import { isJsonContentType, validateApplyRequest, validateBaselineRequest, validateDeployedRequest, validateRollbackRequest } from "./validate.ts";
 
 const file = (name: string, rollback: string | null = null) => ({ name, sql: "select 1;", rollback });
 
@@ -83,6 +83,31 @@ test("apply: meta fields are short text", () => {
   refused(validateApplyRequest({ migrations: [file("001_a.sql")], meta: "x" }), "invalid-request");
   refused(validateApplyRequest({ migrations: [file("001_a.sql")], meta: { actor: 1 } }), "invalid-request");
   assert.match(refused(validateApplyRequest({ migrations: [file("001_a.sql")], meta: { actor: "x".repeat(501) } }), "invalid-request"), /500 characters/);
+});
+
+test("apply: applied files may be sent by checksum only, each name once across both lists", () => {
+  const checksum = "a".repeat(64);
+  assert.deepEqual(accepted({ migrations: [], applied: [{ name: "001_a.sql", checksum }], to: "001_a.sql" }), {
+    migrations: [], applied: [{ name: "001_a.sql", checksum }], dryRun: false, to: "001_a.sql", placeholders: {}, meta: {},
+  });
+  assert.equal("applied" in accepted({ migrations: [file("001_a.sql")], applied: [] }), false, "an empty list is left out");
+  refused(validateApplyRequest({ migrations: [] }), "invalid-request");
+  refused(validateApplyRequest({ migrations: [], applied: {} }), "invalid-request");
+  assert.match(refused(validateApplyRequest({ migrations: [file("001_a.sql")], applied: [{ name: "001_a.sql", checksum }] }), "duplicate-name"), /"001_a\.sql" is listed twice/);
+  assert.match(refused(validateApplyRequest({ migrations: [], applied: [{ name: "001_a.sql", checksum: "A".repeat(64) }] }), "invalid-request"), /64 lowercase hex digits/);
+  refused(validateApplyRequest({ migrations: [], applied: [{ name: "../001_a.sql", checksum }] }), "invalid-name");
+  refused(validateApplyRequest({ migrations: [], applied: [{ name: "001_a.sql", checksum, sql: "x" }] }), "unknown-field");
+  const baseline = validateBaselineRequest({ migrations: [file("002_b.sql")], applied: [{ name: "001_a.sql", checksum }] });
+  assert.equal(baseline.ok ? "accepted" : baseline.code, "unknown-field");
+});
+
+test("deployed: 1 to 5000 bare names, deduplicated", () => {
+  const ok = validateDeployedRequest({ names: ["001_a.sql", "001_a.sql", "002_b.sql"] });
+  assert.deepEqual(ok, { ok: true, value: { names: ["001_a.sql", "002_b.sql"], meta: {} } });
+  for (const [body, code] of [[{ names: [] }, "invalid-request"], [{}, "invalid-request"], [{ names: ["x.sql"] }, "invalid-name"], [{ names: ["001_a.sql"], sql: 1 }, "unknown-field"], [[], "invalid-request"]] as const) {
+    const result = validateDeployedRequest(body);
+    assert.equal(result.ok ? "accepted" : result.code, code, JSON.stringify(body));
+  }
 });
 
 test("rollback: steps or to, not both, not neither", () => {

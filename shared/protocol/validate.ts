@@ -4,7 +4,7 @@
  * that says how to fix it). Nothing is trusted that is not checked here.
  */
 import { describeNamingRule, isBareFileName, parseMigrationName, unsafePlaceholderValue } from "../migrations/index.ts";
-import type { ApplyMeta, ApplyRequest, DeployedRequest, MigrationPayload, RollbackRequest } from "./types.ts";
+import type { AppliedReference, ApplyMeta, ApplyRequest, DeployedRequest, MigrationPayload, RollbackRequest } from "./types.ts";
 import type { BaselineRequest, ImportHistoryRequest, RepairRequest } from "./adoption.ts";
 
 export const MAX_MIGRATIONS = 5000;
@@ -18,7 +18,8 @@ export interface Invalid {
 }
 export type Validated<T> = { readonly ok: true; readonly value: T } | Invalid;
 
-const APPLY_KEYS = ["migrations", "dryRun", "to", "placeholders", "meta"];
+const APPLY_KEYS = ["migrations", "dryRun", "to", "placeholders", "meta", "applied"];
+const CHECKSUM = /^[0-9a-f]{64}$/;
 const ROLLBACK_KEYS = ["steps", "to", "dryRun", "meta"];
 const MIGRATION_KEYS = ["name", "sql", "rollback"];
 const META_KEYS = ["gitSha", "ciRun", "actor"];
@@ -36,19 +37,32 @@ export function validateApplyRequest(body: unknown): Validated<ApplyRequest> {
   if (unknown) return unknown;
 
   const list = body.migrations;
-  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_MIGRATIONS) {
+  const references = body.applied ?? [];
+  if (!Array.isArray(references)) return invalid("invalid-request", "\"applied\" must be an array of {\"name\", \"checksum\"} (files sent without their text), or left out");
+  if (!Array.isArray(list) || list.length + references.length === 0 || list.length + references.length > MAX_MIGRATIONS) {
     return invalid("invalid-request", `"migrations" must be an array of 1 to ${MAX_MIGRATIONS} files ({"name", "sql", "rollback"}); send every file of your migrations folder`);
   }
   const migrations: MigrationPayload[] = [];
   const seen = new Set<string>();
+  const once = (name: string): Invalid | null => {
+    if (seen.has(name)) return invalid("duplicate-name", `"${name}" is listed twice in "migrations" and "applied"; send each file once`);
+    seen.add(name);
+    return null;
+  };
   for (const [index, item] of list.entries()) {
     const checked = validateMigration(item, index);
     if (!checked.ok) return checked;
-    if (seen.has(checked.value.name)) {
-      return invalid("duplicate-name", `"${checked.value.name}" is listed twice in "migrations"; send each file once`);
-    }
-    seen.add(checked.value.name);
+    const twice = once(checked.value.name);
+    if (twice) return twice;
     migrations.push(checked.value);
+  }
+  const applied: AppliedReference[] = [];
+  for (const [index, item] of references.entries()) {
+    const checked = validateReference(item, index);
+    if (!checked.ok) return checked;
+    const twice = once(checked.value.name);
+    if (twice) return twice;
+    applied.push(checked.value);
   }
 
   const dryRun = optionalBoolean(body, "dryRun");
@@ -56,13 +70,29 @@ export function validateApplyRequest(body: unknown): Validated<ApplyRequest> {
   const to = body.to ?? null;
   if (to !== null && typeof to !== "string") return invalid("invalid-request", "\"to\" must be a file name or null");
   if (to !== null && !seen.has(to)) {
-    return invalid("unknown-target", `"to" names ${JSON.stringify(to)}, which is not in "migrations"; use the name of a listed file, e.g. "${migrations[migrations.length - 1].name}"`);
+    return invalid("unknown-target", `"to" names ${JSON.stringify(to)}, which is not in "migrations"; use the name of a listed file, e.g. "${[...seen].at(-1)}"`);
   }
   const placeholders = validatePlaceholders(body.placeholders);
   if (!placeholders.ok) return placeholders;
   const meta = validateMeta(body.meta);
   if (!meta.ok) return meta;
-  return { ok: true, value: { migrations, dryRun, to, placeholders: placeholders.value, meta: meta.value } };
+  const value: ApplyRequest = { migrations, dryRun, to, placeholders: placeholders.value, meta: meta.value };
+  return { ok: true, value: applied.length > 0 ? { ...value, applied } : value };
+}
+
+function validateReference(item: unknown, index: number): Validated<AppliedReference> {
+  const where = `"applied"[${index}]`;
+  if (!isPlainObject(item)) return invalid("invalid-request", `${where} must be an object {"name", "checksum"}`);
+  const unknown = unknownKey(item, ["name", "checksum"], where);
+  if (unknown) return unknown;
+  const { name, checksum } = item;
+  if (typeof name !== "string" || !isBareFileName(name) || parseMigrationName(name) === null) {
+    return invalid("invalid-name", `${where}.name is ${JSON.stringify(name)}, not a bare migration file name (no folders): ${describeNamingRule()}`);
+  }
+  if (typeof checksum !== "string" || !CHECKSUM.test(checksum)) {
+    return invalid("invalid-request", `${where}.checksum (${name}) must be the SHA-256 of the file's text as 64 lowercase hex digits`);
+  }
+  return { ok: true, value: { name, checksum } };
 }
 
 /** Checks a `POST rollback` body: `steps` (1..1000) or `to`, not both. */
@@ -172,6 +202,7 @@ export function validateBaselineRequest(body: unknown): Validated<BaselineReques
   if (!isPlainObject(body)) return invalid("invalid-request", "the body must be a JSON object like {\"migrations\": [...]}");
   const { force, ...rest } = body;
   if (force !== undefined && force !== null && typeof force !== "boolean") return invalid("invalid-request", "\"force\" must be true or false (or left out)");
+  if ("applied" in rest) return invalid("unknown-field", "baseline takes no \"applied\": it compares every file's text with the catalog, so send each file in \"migrations\"");
   const checked = validateApplyRequest(rest);
   if (!checked.ok) return checked;
   return { ok: true, value: { ...checked.value, force: force === true } };

@@ -5,7 +5,7 @@
  */
 import { compareFileNames, compareWithApplied, migrationChecksum, missingPlaceholders, placeholderNames, sortByContractOrder } from "../../migrations/index.ts";
 import type { ApplyRequest, MigrationPayload, PlanResponse } from "../../protocol/types.ts";
-import { type PlaceholderProblem, unknownTarget } from "./rejections.ts";
+import { type PlaceholderProblem, textNeeded, unknownTarget } from "./rejections.ts";
 import type { TrackingRow } from "../tracking/rows.ts";
 import type { Rejection } from "../types.ts";
 
@@ -28,8 +28,9 @@ export interface Evaluation {
  */
 export async function evaluate(request: ApplyRequest, rows: readonly TrackingRow[], checksums?: Map<string, string>): Promise<{ ok: true; evaluation: Evaluation } | { ok: false; rejection: Rejection }> {
   const listed = sortByContractOrder(request.migrations);
+  const references = request.applied ?? [];
   const to = request.to ?? null;
-  if (to !== null && !listed.some((m) => m.name === to)) {
+  if (to !== null && !listed.some((m) => m.name === to) && !references.some((r) => r.name === to)) {
     return { ok: false, rejection: unknownTarget(to, "one of the migrations in the request") };
   }
   const values = request.placeholders ?? {};
@@ -39,10 +40,12 @@ export async function evaluate(request: ApplyRequest, rows: readonly TrackingRow
   const digests = await Promise.all(missingTexts.map((text) => migrationChecksum(text)));
   missingTexts.forEach((text, i) => known.set(text, digests[i]));
   const byName = new Map(listed.map((m) => [m.name, m]));
-  const comparison = compareWithApplied(rows, listed.map((m) => ({ name: m.name, checksum: known.get(m.sql)! })));
-  const pending: PendingFile[] = comparison.pending
-    .filter((name) => to === null || compareFileNames(name, to) <= 0)
-    .map((name) => ({ ...byName.get(name)!, checksum: known.get(byName.get(name)!.sql)! }));
+  const comparison = compareWithApplied(rows, [...listed.map((m) => ({ name: m.name, checksum: known.get(m.sql)! })), ...references]);
+  const pendingNames = comparison.pending.filter((name) => to === null || compareFileNames(name, to) <= 0);
+  // A file sent by checksum that has not run (rolled back since the client looked, or never applied): its text is needed.
+  const withoutText = pendingNames.filter((name) => !byName.has(name));
+  if (withoutText.length > 0) return { ok: false, rejection: textNeeded(withoutText) };
+  const pending: PendingFile[] = pendingNames.map((name) => ({ ...byName.get(name)!, checksum: known.get(byName.get(name)!.sql)! }));
   const { applied, drifted } = comparison;
   const missing = [...comparison.missing].sort(compareFileNames);
   const newestApplied = rows.map((r) => r.name).sort(compareFileNames).at(-1) ?? null;

@@ -10,6 +10,17 @@ export function unknownTarget(to: string, where: string): Rejection {
   };
 }
 
+/** Files sent by checksum only (`applied`) that are not applied: the client sends their text and asks again. */
+export function textNeeded(names: readonly string[]): Rejection {
+  return {
+    status: 409,
+    code: "text-needed",
+    message: `${names.join(", ")} ${names.length === 1 ? "was" : "were"} sent as applied (checksum only) but ${names.length === 1 ? "is" : "are"} not ` +
+      "in the tracking table: send the text of these files in \"migrations\". Nothing was applied.",
+    details: { names },
+  };
+}
+
 export interface DriftedFile {
   readonly name: string;
   readonly deployedChecksum: string;

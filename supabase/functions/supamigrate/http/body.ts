@@ -12,7 +12,7 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
     return refuse(errorResponse(415, "unsupported-media-type", "send the body as JSON with the header `Content-Type: application/json`"));
   }
   const tooLarge = () =>
-    refuse(errorResponse(413, "body-too-large", `the body is larger than ${maxBytes} bytes: apply fewer files per request (e.g. with --to), or raise the limit with \`supabase secrets set SUPAMIGRATE_MAX_BODY_BYTES=<bytes>\``));
+    refuse(errorResponse(413, "body-too-large", `the body is larger than ${maxBytes} bytes (the CLI and the editor send applied files by checksum only, so this is the pending files' text): apply fewer files per request (e.g. with --to), or raise the limit with \`supabase secrets set SUPAMIGRATE_MAX_BODY_BYTES=<bytes>\``));
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (Number.isFinite(declared) && declared > maxBytes) {
     await request.body?.cancel().catch(() => {});
