@@ -126,10 +126,14 @@ async function openDatabase(dbUrl: string): Promise<Target> {
   const checked = checkDbUrl(dbUrl);
   if (!checked.ok) throw new UsageError(`--db-url ${checked.problem}.`);
   const description = redactDbUrl(dbUrl);
-  const [{ default: postgres }, { createEngine, ENGINE_SESSION_PARAMETERS }] = await Promise.all([import("postgres"), import("../shared/engine/index.ts")]);
+  const [{ default: postgres }, { createEngine, ENGINE_SESSION_PARAMETERS, SYNC_SUPABASE_HISTORY_VARIABLE, syncSupabaseHistorySetting }] =
+    await Promise.all([import("postgres"), import("../shared/engine/index.ts")]);
+  const syncSupabaseHistory = syncSupabaseHistorySetting(process.env[SYNC_SUPABASE_HISTORY_VARIABLE]);
+  if (syncSupabaseHistory === null) throw new UsageError(`${SYNC_SUPABASE_HISTORY_VARIABLE} must be true or false.`);
   const sql = postgres(dbUrl, { max: 2, onnotice: () => {}, connect_timeout: 10, connection: { application_name: "supamigrate-cli", ...ENGINE_SESSION_PARAMETERS } });
   const engine = createEngine(sql, {
     defaultActor: "supamigrate-cli",
+    syncSupabaseHistory,
     farFromDatabaseAdvice: "With --db-url the files go from here to the database one by one: apply through the function " +
       "(--url), which runs next to it, sends them in one request (docs/deploy.md).",
   });

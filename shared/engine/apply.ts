@@ -12,6 +12,7 @@ import { poolerRejection } from "./checks/pooler.ts";
 import { preparedRun, type RunUnit } from "./run/runner.ts";
 import { insertTrackingRowSql, logEventIfTracked, logEventSql, readTrackingRows, RECORDED_DURATION_SQL } from "./tracking/rows.ts";
 import { takeLock } from "./tracking/take-lock.ts";
+import { recordInSupabaseHistorySql } from "./adoption/supabase-history.ts";
 import { farFromDatabase, farFromDatabaseWarning } from "./run/distance.ts";
 import type { Prepared } from "./types.ts";
 
@@ -83,7 +84,8 @@ function applyRun(
           sql: pending.sql,
         };
         const { rollbackSql: _stored, name: _name, sql: _text, ...details } = row;
-        return `${insertTrackingRowSql(row)};\n${logEventSql("applied", pending.name, actor, details, { durationMs: RECORDED_DURATION_SQL })}`;
+        const history = options.syncSupabaseHistory ? `;\n${recordInSupabaseHistorySql(pending.name, pending.sql)}` : "";
+        return `${insertTrackingRowSql(row)};\n${logEventSql("applied", pending.name, actor, details, { durationMs: RECORDED_DURATION_SQL })}${history}`;
       },
     },
   }));

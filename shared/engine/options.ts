@@ -10,6 +10,7 @@ export interface ResolvedOptions {
   readonly pooler: "transaction" | "session" | "direct" | null;
   readonly endConnectionOnClose: boolean;
   readonly farFromDatabaseAdvice: string | null;
+  readonly syncSupabaseHistory: boolean;
   /** Called when a run's session ended under it (set by createEngine, which then replaces its pool). */
   readonly onSessionLost?: () => void;
 }
@@ -28,6 +29,7 @@ export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
     pooler: options.pooler ?? null,
     endConnectionOnClose: options.endConnectionOnClose ?? true,
     farFromDatabaseAdvice: options.farFromDatabaseAdvice ?? null,
+    syncSupabaseHistory: options.syncSupabaseHistory === true,
   };
 }
 

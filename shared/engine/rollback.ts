@@ -15,6 +15,7 @@ import { preparedRun, type RunUnit } from "./run/runner.ts";
 import { prepareFile } from "./run/split.ts";
 import { deleteTrackingRowSql, logEventSql, readTrackingRows, RECORDED_DURATION_SQL, type TrackingRow } from "./tracking/rows.ts";
 import { takeLock } from "./tracking/take-lock.ts";
+import { forgetInSupabaseHistorySql } from "./adoption/supabase-history.ts";
 import type { Prepared, Rejection } from "./types.ts";
 
 type Sql = postgres.Sql;
@@ -56,6 +57,7 @@ export async function prepareRollback(sql: Sql, request: RollbackRequest, option
         record: {
           sql: () =>
             `${logEventSql("rolled-back", row.name, actor, { checksum: row.checksum, appliedAt: row.appliedAt }, { durationMs: RECORDED_DURATION_SQL })};\n` +
+            (options.syncSupabaseHistory ? `${forgetInSupabaseHistorySql(row.name)};\n` : "") +
             deleteTrackingRowSql(row.name),
           verify: (results) => {
             // Someone removed the row by hand: stop rather than guess.

@@ -54,6 +54,11 @@ export interface EngineOptions {
   readonly farFromDatabaseAdvice?: string;
   /** Whether `close()` ends the postgres.js instance given to `createEngine` (default true). */
   readonly endConnectionOnClose?: boolean;
+  /**
+   * Keep the Supabase CLI's history (supabase_migrations.schema_migrations) in step with the tracking
+   * table: apply and baseline add a file's row, rollback removes it (adoption/supabase-history.ts). Default false.
+   */
+  readonly syncSupabaseHistory?: boolean;
 }
 
 /**

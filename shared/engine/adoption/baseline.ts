@@ -12,6 +12,7 @@ import type { ResolvedOptions } from "../options.ts";
 import { poolerRejection } from "../checks/pooler.ts";
 import { unknownTarget } from "../checks/rejections.ts";
 import { takeLock } from "../tracking/take-lock.ts";
+import { recordInSupabaseHistorySql } from "./supabase-history.ts";
 import { logEventSql, readTrackingRows, sqlLiteral, type TrackingRow } from "../tracking/rows.ts";
 import type { AdoptionResult, Rejection } from "../types.ts";
 
@@ -144,7 +145,7 @@ export async function baseline(sql: Sql, request: BaselineRequest, options: Reso
         actor,
         request.meta?.gitSha ?? null,
         request.meta?.ciRun ?? null,
-      );
+      ) + (options.syncSupabaseHistory ? `;\n${recordInSupabaseHistorySql(m.name, m.sql)}` : "");
     });
     await inTransaction(conn, statements);
     return { ok: true, result: respond(report, toRecord.map((m) => m.name)) };

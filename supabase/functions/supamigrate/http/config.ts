@@ -3,6 +3,7 @@
  * misconfiguration is reported as a 500 `not-configured` that says which variable to set.
  */
 import type { EngineOptions } from "../../../../shared/engine/types.ts";
+import { SYNC_SUPABASE_HISTORY_VARIABLE, syncSupabaseHistorySetting } from "../../../../shared/engine/adoption/supabase-history.ts";
 import { type IdentityConfig, readIdentityConfig } from "../identity/config.ts";
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -44,6 +45,10 @@ export function readConfig(env: Env): ConfigResult {
     }
     numbers[name] = Number(text);
   }
+  const syncSupabaseHistory = syncSupabaseHistorySetting(env(SYNC_SUPABASE_HISTORY_VARIABLE));
+  if (syncSupabaseHistory === null) {
+    return { ok: false, message: `${SYNC_SUPABASE_HISTORY_VARIABLE} is ${JSON.stringify(env(SYNC_SUPABASE_HISTORY_VARIABLE))}: set it to true (keep supabase_migrations.schema_migrations in step) or false` };
+  }
   return {
     ok: true,
     config: {
@@ -56,6 +61,7 @@ export function readConfig(env: Env): ConfigResult {
         timeBudgetMs: numbers.SUPAMIGRATE_TIME_BUDGET_MS,
         lockTimeoutMs: numbers.SUPAMIGRATE_LOCK_TIMEOUT_MS,
         statementTimeoutMs: numbers.SUPAMIGRATE_STATEMENT_TIMEOUT_MS,
+        syncSupabaseHistory,
       },
     },
   };
