@@ -13,6 +13,7 @@ import { preparedRun, type RunUnit } from "./run/runner.ts";
 import { insertTrackingRowSql, logEventIfTracked, logEventSql, readTrackingRows, RECORDED_DURATION_SQL } from "./tracking/rows.ts";
 import { takeLock } from "./tracking/take-lock.ts";
 import { recordInSupabaseHistorySql } from "./adoption/supabase-history.ts";
+import { withBackups } from "./backups/take.ts";
 import { farFromDatabase, farFromDatabaseWarning } from "./run/distance.ts";
 import type { Prepared } from "./types.ts";
 
@@ -67,9 +68,10 @@ function applyRun(
 ) {
   const gitSha = request.meta?.gitSha ?? null;
   const ciRun = request.meta?.ciRun ?? null;
+  const skipBackups = request.skipBackups?.reason ?? null;
   const units: RunUnit[] = checked.files.map(({ pending, file, rollbackSql }) => ({
     name: pending.name,
-    file,
+    file: skipBackups === null ? withBackups(file, pending.name, options.backupMaxBytes) : file,
     record: {
       sql: () => {
         const row = {
@@ -106,7 +108,7 @@ function applyRun(
   const warnings = [...farWarnings, ...outOfOrder, ...unwrapped];
   return preparedRun({
     verb: "apply", lock, units, dryRun, options, startedAt, actor, warnings,
-    startDetails: { pending: units.map((u) => u.name), gitSha, ciRun },
+    startDetails: { pending: units.map((u) => u.name), gitSha, ciRun, ...(skipBackups === null ? {} : { backupsSkipped: skipBackups }) },
     resumeHint: () => "call apply again to continue (applied files are skipped).",
   });
 }

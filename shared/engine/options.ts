@@ -1,5 +1,6 @@
 /** Engine options with their defaults filled in. */
 import type { EngineOptions } from "./types.ts";
+import { DEFAULT_BACKUP_MAX_BYTES } from "./backups/schema.ts";
 
 export interface ResolvedOptions {
   readonly timeBudgetMs: number;
@@ -11,6 +12,7 @@ export interface ResolvedOptions {
   readonly endConnectionOnClose: boolean;
   readonly farFromDatabaseAdvice: string | null;
   readonly syncSupabaseHistory: boolean;
+  readonly backupMaxBytes: number;
   /** Called when a run's session ended under it (set by createEngine, which then replaces its pool). */
   readonly onSessionLost?: () => void;
 }
@@ -30,6 +32,7 @@ export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
     endConnectionOnClose: options.endConnectionOnClose ?? true,
     farFromDatabaseAdvice: options.farFromDatabaseAdvice ?? null,
     syncSupabaseHistory: options.syncSupabaseHistory === true,
+    backupMaxBytes: nonNegative(options.backupMaxBytes, DEFAULT_BACKUP_MAX_BYTES),
   };
 }
 

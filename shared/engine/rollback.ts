@@ -4,7 +4,7 @@
  * tracking row. A file without a stored rollback refuses the whole request before anything runs.
  */
 import type postgres from "postgres";
-import type { RollbackRequest } from "../protocol/types.ts";
+import type { ApplyEvent, RollbackRequest } from "../protocol/types.ts";
 import { MAX_ROLLBACK_STEPS } from "../protocol/validate.ts";
 import { loadParser } from "../sql/index.ts";
 import { fileRejection } from "./checks/checks.ts";
@@ -16,6 +16,7 @@ import { prepareFile } from "./run/split.ts";
 import { deleteTrackingRowSql, logEventSql, readTrackingRows, RECORDED_DURATION_SQL, type TrackingRow } from "./tracking/rows.ts";
 import { takeLock } from "./tracking/take-lock.ts";
 import { forgetInSupabaseHistorySql } from "./adoption/supabase-history.ts";
+import { RESTORE_BACKUPS_SQL, restoredNotes } from "./backups/restore.ts";
 import type { Prepared, Rejection } from "./types.ts";
 
 type Sql = postgres.Sql;
@@ -35,7 +36,8 @@ export async function prepareRollback(sql: Sql, request: RollbackRequest, option
   if (!first.ok) return first;
 
   // Nothing to roll back means no tracking schema to create: rollback never creates it.
-  const locked = await takeLock(sql, options, actor, { create: false, refusal: { dryRun, rollback: true } });
+  // There are rows to roll back, so the schema exists: bring it up to date (restore_backups is in version 5); a dry run does that in its own transaction.
+  const locked = await takeLock(sql, options, actor, { create: !dryRun, refusal: { dryRun, rollback: true } });
   if (!locked.ok) return locked;
   const { lock } = locked;
   try {
@@ -51,18 +53,22 @@ export async function prepareRollback(sql: Sql, request: RollbackRequest, option
         await lock.release();
         return { ok: false, rejection: fileRejection(row.name, file, true) };
       }
+      let restored: ApplyEvent[] = [];
       units.push({
         name: row.name,
         file,
         record: {
           sql: () =>
             `${logEventSql("rolled-back", row.name, actor, { checksum: row.checksum, appliedAt: row.appliedAt }, { durationMs: RECORDED_DURATION_SQL })};\n` +
+            `${RESTORE_BACKUPS_SQL(row.name)};\n` +
             (options.syncSupabaseHistory ? `${forgetInSupabaseHistorySql(row.name)};\n` : "") +
             deleteTrackingRowSql(row.name),
           verify: (results) => {
             // Someone removed the row by hand: stop rather than guess.
             if (results.at(-1)?.length !== 1) throw new Error(`the tracking row of ${row.name} disappeared during the rollback`);
+            restored = restoredNotes(row.name, results);
           },
+          notes: () => restored,
         },
       });
     }

@@ -59,6 +59,11 @@ export interface EngineOptions {
    * table: apply and baseline add a file's row, rollback removes it (adoption/supabase-history.ts). Default false.
    */
   readonly syncSupabaseHistory?: boolean;
+  /**
+   * The largest table (pg_total_relation_size, bytes) copied before a destructive statement; a bigger
+   * one refuses the file (SM003) unless the request skips backups. Default DEFAULT_BACKUP_MAX_BYTES (256 MiB).
+   */
+  readonly backupMaxBytes?: number;
 }
 
 /**

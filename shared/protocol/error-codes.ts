@@ -14,7 +14,7 @@ export const DOOR_ERRORS = ["not-configured", "unauthorized", "forbidden", "auth
 export const BODY_ERRORS = ["unsupported-media-type", "body-too-large", "invalid-json"] as const;
 
 /** validateApplyRequest (apply, plan, and baseline, which adds `force`). */
-export const APPLY_BODY_ERRORS = ["invalid-request", "unknown-field", "invalid-name", "duplicate-name", "unknown-target", "invalid-placeholder"] as const;
+export const APPLY_BODY_ERRORS = ["invalid-request", "unknown-field", "invalid-name", "duplicate-name", "unknown-target", "invalid-placeholder", "missing-reason"] as const;
 
 /** validateRollbackRequest. */
 export const ROLLBACK_BODY_ERRORS = ["invalid-request", "unknown-field", "invalid-name"] as const;

@@ -33,6 +33,11 @@ export interface ApplyRequest {
    * file listed here that is not applied is refused with 409 `text-needed`, and the client sends its text.
    */
   readonly applied?: readonly AppliedReference[];
+  /**
+   * Take no backups before destructive statements (docs/engine.md, "Backups"), for this request; the
+   * reason goes into the event log. For a table above the backup cap that was backed up by other means.
+   */
+  readonly skipBackups?: { readonly reason: string };
   readonly dryRun?: boolean;
   /** Stop after this file name (inclusive); null applies everything pending. */
   readonly to?: string | null;

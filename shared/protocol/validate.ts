@@ -18,7 +18,7 @@ export interface Invalid {
 }
 export type Validated<T> = { readonly ok: true; readonly value: T } | Invalid;
 
-const APPLY_KEYS = ["migrations", "dryRun", "to", "placeholders", "meta", "applied"];
+const APPLY_KEYS = ["migrations", "dryRun", "to", "placeholders", "meta", "applied", "skipBackups"];
 const CHECKSUM = /^[0-9a-f]{64}$/;
 const ROLLBACK_KEYS = ["steps", "to", "dryRun", "meta"];
 const MIGRATION_KEYS = ["name", "sql", "rollback"];
@@ -76,8 +76,27 @@ export function validateApplyRequest(body: unknown): Validated<ApplyRequest> {
   if (!placeholders.ok) return placeholders;
   const meta = validateMeta(body.meta);
   if (!meta.ok) return meta;
-  const value: ApplyRequest = { migrations, dryRun, to, placeholders: placeholders.value, meta: meta.value };
-  return { ok: true, value: applied.length > 0 ? { ...value, applied } : value };
+  const skipBackups = validateSkipBackups(body.skipBackups);
+  if (!skipBackups.ok) return skipBackups;
+  const value: ApplyRequest = {
+    migrations, dryRun, to, placeholders: placeholders.value, meta: meta.value,
+    ...(applied.length > 0 ? { applied } : {}),
+    ...(skipBackups.value ? { skipBackups: skipBackups.value } : {}),
+  };
+  return { ok: true, value };
+}
+
+function validateSkipBackups(value: unknown): Validated<{ reason: string } | null> {
+  if (value === undefined || value === null) return { ok: true, value: null };
+  if (!isPlainObject(value)) return invalid("invalid-request", "\"skipBackups\" must be {\"reason\": \"…\"} (why no backup is needed: it goes into the event log), or left out");
+  const unknown = unknownKey(value, ["reason"], "\"skipBackups\"");
+  if (unknown) return unknown;
+  const reason = value.reason;
+  if (typeof reason !== "string" || reason.trim().length === 0) {
+    return invalid("missing-reason", "skipping backups needs a non-empty \"skipBackups\".reason (CLI: --skip-backups --reason \"…\"): it goes into the event log");
+  }
+  if (reason.length > MAX_META_LENGTH) return invalid("invalid-request", `"skipBackups".reason is longer than ${MAX_META_LENGTH} characters; shorten it`);
+  return { ok: true, value: { reason } };
 }
 
 function validateReference(item: unknown, index: number): Validated<AppliedReference> {
@@ -203,6 +222,7 @@ export function validateBaselineRequest(body: unknown): Validated<BaselineReques
   const { force, ...rest } = body;
   if (force !== undefined && force !== null && typeof force !== "boolean") return invalid("invalid-request", "\"force\" must be true or false (or left out)");
   if ("applied" in rest) return invalid("unknown-field", "baseline takes no \"applied\": it compares every file's text with the catalog, so send each file in \"migrations\"");
+  if ("skipBackups" in rest) return invalid("unknown-field", "baseline takes no \"skipBackups\": it runs no file, so it takes no backup");
   const checked = validateApplyRequest(rest);
   if (!checked.ok) return checked;
   return { ok: true, value: { ...checked.value, force: force === true } };

@@ -54,7 +54,7 @@ test("repair --accept-checksum changes only the checksum and logs reason, actor,
   const newChecksum = await migrationChecksum(edited);
   assert.deepEqual(repaired.result, { action: "accept-checksum", name, oldChecksum, newChecksum, actor: "bob" });
   const afterRows = await sql`select * from supamigrate.migrations where name = ${name}`;
-  assert.deepEqual({ ...afterRows[0] }, { ...before[0], checksum: newChecksum }, "only the checksum changed");
+  assert.deepEqual({ ...afterRows[0] }, { ...before[0], checksum: newChecksum, sql: edited }, "only the checksum and the deployed text changed");
   const [event] = await sql`select event, name, actor, details from supamigrate.events where event = 'repaired'`;
   assert.deepEqual({ ...event }, {
     event: "repaired", name, actor: "bob",
@@ -116,12 +116,13 @@ test("import-history: the Supabase CLI's db push history marks the matching file
     recorded: ["20240101120000_create_notes.sql"],
     alreadyTracked: [],
     unmatched: [{ version: "20240102090000", name: "add_created_at", reason: "the local file numbered 20240102090000 is 20240102090000_add_created_at_column.sql, not 20240102090000_add_created_at.sql" }],
+    acknowledged: [],
   });
 
   const fixed = migrations.map((m) => (m.name.includes("add_created_at") ? { ...m, name: "20240102090000_add_created_at.sql" } : m));
   const done = await engine.importHistory!({ migrations: fixed, meta: { actor: "dave" } });
   assert.ok(done.ok, JSON.stringify(done));
-  assert.deepEqual(done.result, { dryRun: false, recorded: ["20240101120000_create_notes.sql", "20240102090000_add_created_at.sql"], alreadyTracked: [], unmatched: [] });
+  assert.deepEqual(done.result, { dryRun: false, recorded: ["20240101120000_create_notes.sql", "20240102090000_add_created_at.sql"], alreadyTracked: [], unmatched: [], acknowledged: [] });
   const rows = await sql`select name, checksum, applied_by, baselined, source from supamigrate.migrations order by name`;
   assert.deepEqual(rows.map((r) => ({ ...r })), [
     { name: "20240101120000_create_notes.sql", checksum: await migrationChecksum(a), applied_by: "dave", baselined: true, source: "supabase-cli" },
@@ -149,4 +150,89 @@ test("import-history without a Supabase CLI history refuses (409 no-supabase-his
   const { engine } = connect(url);
   const result = await engine.importHistory!({ migrations: [{ name: "001_a.sql", sql: "select 1;", rollback: null }], dryRun: true });
   assert.equal(!result.ok && result.rejection.code, "no-supabase-history");
+});
+
+/** `supabase db push` of these files into `url`, by the real Supabase CLI. */
+function supabasePush(url: string, files: Record<string, string>): void {
+  const project = mkdtempSync(join(tmpdir(), "supamigrate-supa-"));
+  mkdirSync(join(project, "supabase", "migrations"), { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(project, "supabase", "migrations", name), text);
+  const pushed = spawnSync(SUPABASE_CLI, ["db", "push", "--db-url", `${url}?sslmode=disable`, "--yes"], {
+    cwd: project, encoding: "utf8", timeout: 120_000, env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" },
+  });
+  assert.equal(pushed.status, 0, `${pushed.stdout}\n${pushed.stderr}`);
+}
+
+test("import-history --accept-unmatched: a row with no local file is acknowledged with a reason and the actor (event log), and later runs exit 0", async () => {
+  const url = await pg.createDatabase();
+  const a = "create table if not exists public.notes (id bigint primary key, body text not null);\nalter table public.notes enable row level security;\n";
+  const b = "alter table public.notes add column if not exists created_at timestamptz not null default now();\n";
+  supabasePush(url, { "20240101120000_create_notes.sql": a, "20240102090000_add_created_at.sql": b });
+  // The team folded 20240102090000 into another file: no local file for that history row.
+  const cwd = mkdtempSync(join(tmpdir(), "supamigrate-imp-"));
+  mkdirSync(join(cwd, "scripts"));
+  writeFileSync(join(cwd, "scripts", "20240101120000_create_notes.sql"), a);
+  writeFileSync(join(cwd, "scripts", "20240103000000_notes_created_at.sql"), b);
+  const { sql } = connect(url);
+  const unmatchedLine = "UNMATCHED 20240102090000_add_created_at: no local file numbered 20240102090000";
+  const advice = "; 1 history row(s) match no local file: restore the file under its history name, or, after review, acknowledge the row with --accept-unmatched <row> --reason \"…\".";
+
+  const first = await runCli(["import-history", "--db-url", url], { cwd, env: { GITHUB_ACTOR: "dave" } });
+  assert.equal(first.status, 1, first.stderr);
+  assert.deepEqual(first.stdout.trim().split("\n"), ["recorded 20240101120000_create_notes.sql", unmatchedLine, `Imported 1 file(s) from the Supabase CLI history${advice}`]);
+  const again = await runCli(["import-history", "--db-url", url], { cwd });
+  assert.equal(again.status, 1, "exits 1 until the row is matched or acknowledged");
+
+  // Refusals: no reason, a reason without a row, a row that is not unmatched (nothing recorded).
+  const noReason = await runCli(["import-history", "--db-url", url, "--accept-unmatched", "20240102090000"], { cwd });
+  assert.deepEqual([noReason.status, noReason.stderr], [2, "supamigrate import-history: --accept-unmatched needs --reason \"…\" (it goes into the event log with your name).\n"]);
+  const onlyReason = await runCli(["import-history", "--db-url", url, "--reason", "x"], { cwd });
+  assert.deepEqual([onlyReason.status, onlyReason.stderr], [2, "supamigrate import-history: --reason goes with --accept-unmatched <row>: it says why that history row has no local file.\n"]);
+  const typo = await runCli(["import-history", "--db-url", url, "--accept-unmatched", "20240102090001", "--reason", "x"], { cwd });
+  assert.equal(typo.status, 2);
+  assert.equal(typo.stderr, "supamigrate import-history: \"20240102090001\" (--accept-unmatched) names no unmatched row of the Supabase CLI's history: " +
+    "the unmatched rows are 20240102090000_add_created_at (give the version or <version>_<name>, as import-history lists it). Nothing was recorded.\n");
+  const matched = await runCli(["import-history", "--db-url", url, "--accept-unmatched", "20240101120000_create_notes", "--reason", "x"], { cwd });
+  assert.equal(matched.status, 2, "a row that matches a file is not unmatched");
+  const dry = await runCli(["import-history", "--db-url", url, "--dry-run", "--accept-unmatched", "20240102090000_add_created_at", "--reason", "folded into 20240103000000"], { cwd });
+  assert.equal(dry.status, 0, dry.stderr);
+  assert.deepEqual(dry.stdout.trim().split("\n"), [
+    "tracked  20240101120000_create_notes.sql is already in the tracking table: left as is",
+    "accepted 20240102090000_add_created_at matches no local file, would be acknowledged: folded into 20240103000000",
+    "Dry run: would import 0 file(s) from the Supabase CLI history; 1 unmatched history row(s) acknowledged.",
+  ]);
+  assert.deepEqual(await sql`select id from supamigrate.events where event = 'history-row-accepted'`.then((r) => r.length), 0, "a dry run records nothing");
+
+  const accepted = await runCli(
+    ["import-history", "--db-url", url, "--accept-unmatched", "20240102090000_add_created_at.sql", "--reason", "folded into 20240103000000, PR #57"],
+    { cwd, env: { GITHUB_ACTOR: "erin" } },
+  );
+  assert.equal(accepted.status, 0, accepted.stderr);
+  const [event] = await sql`select name, actor, at, details from supamigrate.events where event = 'history-row-accepted'`;
+  assert.deepEqual({ ...event, at: undefined }, {
+    name: "20240102090000_add_created_at", actor: "erin", at: undefined,
+    details: { version: "20240102090000", name: "add_created_at", reason: "folded into 20240103000000, PR #57", unmatched: "no local file numbered 20240102090000" },
+  });
+  const at = (event.at as Date).toISOString();
+  const acknowledgedLine = `accepted 20240102090000_add_created_at matches no local file, acknowledged by erin at ${at}: folded into 20240103000000, PR #57`;
+  assert.deepEqual(accepted.stdout.trim().split("\n"), [
+    "tracked  20240101120000_create_notes.sql is already in the tracking table: left as is",
+    acknowledgedLine,
+    "Imported 0 file(s) from the Supabase CLI history; 1 unmatched history row(s) acknowledged.",
+  ]);
+
+  // Later runs read the acknowledgement from the log: exit 0, the row listed as accepted, nothing logged twice.
+  const later = await runCli(["import-history", "--db-url", url], { cwd });
+  assert.equal(later.status, 0, later.stderr);
+  assert.deepEqual(later.stdout.trim().split("\n"), [
+    "tracked  20240101120000_create_notes.sql is already in the tracking table: left as is",
+    acknowledgedLine,
+    "Imported 0 file(s) from the Supabase CLI history; 1 unmatched history row(s) acknowledged.",
+  ]);
+  const repeated = await runCli(["import-history", "--db-url", url, "--accept-unmatched", "20240102090000", "--reason", "again"], { cwd });
+  assert.equal(repeated.status, 0, repeated.stderr);
+  assert.equal(await sql`select id from supamigrate.events where event = 'history-row-accepted'`.then((r) => r.length), 1);
+  // The event is chained like every other: verify finds the log intact.
+  const verify = await runCli(["verify", "--db-url", url], { cwd });
+  assert.equal(verify.status, 0, verify.stdout);
 });

@@ -22,7 +22,7 @@
  * the statements first, with the duration measured here, as before.
  */
 import type postgres from "postgres";
-import type { MigrationFailure } from "../../protocol/types.ts";
+import type { ApplyEvent, MigrationFailure } from "../../protocol/types.ts";
 import { endsSession, failureFromError, isPostgresError } from "./errors.ts";
 import { assertLockSession, type HeldLock, LockLostError } from "../tracking/lock.ts";
 import { quoteIdent } from "../../sql/names.ts";
@@ -51,6 +51,8 @@ export interface Recorder {
    * takes a round trip of its own.
    */
   readonly verify?: (results: readonly (readonly Record<string, unknown>[])[]) => void;
+  /** Events to report after the file succeeded (what `verify` learned from the results, e.g. data restored). */
+  readonly notes?: () => readonly ApplyEvent[];
 }
 
 export type FileOutcome = { readonly ok: true; readonly durationMs: number } | { readonly ok: false; readonly failure: MigrationFailure };

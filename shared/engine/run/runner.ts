@@ -110,6 +110,7 @@ async function execute(spec: RunSpec, emit: (event: ApplyEvent) => void): Promis
       if (outcome.ok) {
         done.push(unit.name);
         emit({ event: events.ok, name: unit.name, durationMs: outcome.durationMs, dryRun });
+        for (const note of unit.record.notes?.() ?? []) emit(note);
         return true;
       }
       // The file sent behind it was refused (aborted transaction, or its check that this one committed): wait for that first.

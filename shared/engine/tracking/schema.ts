@@ -5,11 +5,12 @@
  */
 import type postgres from "postgres";
 import { EVENT_CHAIN_UPGRADE } from "./event-chain.ts";
+import { BACKUPS_UPGRADE } from "../backups/schema.ts";
 
 type Sql = postgres.Sql;
 
 /** The version this code writes; each entry of UPGRADES brings the schema from version i to i + 1. */
-export const TRACKING_SCHEMA_VERSION = 4;
+export const TRACKING_SCHEMA_VERSION = 5;
 
 /** Key of the transaction-level lock that serializes creating/upgrading the schema. */
 const SCHEMA_LOCK_KEY = "8319103957839151477";
@@ -90,6 +91,8 @@ const UPGRADES: readonly string[] = [
   alter table supamigrate.migrations add column if not exists sql text;
   comment on column supamigrate.migrations.sql is 'The file''s text as deployed (placeholders unsubstituted); null for rows recorded before tracking schema 4.';
   `,
+  // 4 → 5: backups before destructive statements (backups/schema.ts).
+  BACKUPS_UPGRADE,
 ];
 
 /** Keeps the API roles out after every upgrade (tables added later are covered too). */
@@ -99,6 +102,8 @@ const REVOKE_API_ROLES = `
   revoke all on all sequences in schema supamigrate from public;
   revoke all on all functions in schema supamigrate from public;
   revoke update, delete, truncate on supamigrate.events from public;
+  revoke all on schema supamigrate_backup from public;
+  revoke all on all tables in schema supamigrate_backup from public;
   do $do$
   declare
     api_role text;
@@ -109,6 +114,8 @@ const REVOKE_API_ROLES = `
         execute format('revoke all on all tables in schema supamigrate from %I', api_role);
         execute format('revoke all on all sequences in schema supamigrate from %I', api_role);
         execute format('revoke all on all functions in schema supamigrate from %I', api_role);
+        execute format('revoke all on schema supamigrate_backup from %I', api_role);
+        execute format('revoke all on all tables in schema supamigrate_backup from %I', api_role);
       end if;
     end loop;
   end;

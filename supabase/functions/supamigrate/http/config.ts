@@ -37,7 +37,7 @@ export function readConfig(env: Env): ConfigResult {
     return { ok: false, message: "SUPABASE_DB_URL is not set: Supabase provides it to deployed functions (or set SUPAMIGRATE_DB_URL to the direct connection string); locally, run `supamigrate serve --db-url <url>`" };
   }
   const numbers: Record<string, number | undefined> = {};
-  for (const name of ["SUPAMIGRATE_MAX_BODY_BYTES", "SUPAMIGRATE_DB_POOL_SIZE", "SUPAMIGRATE_TIME_BUDGET_MS", "SUPAMIGRATE_LOCK_TIMEOUT_MS", "SUPAMIGRATE_STATEMENT_TIMEOUT_MS"]) {
+  for (const name of ["SUPAMIGRATE_MAX_BODY_BYTES", "SUPAMIGRATE_DB_POOL_SIZE", "SUPAMIGRATE_TIME_BUDGET_MS", "SUPAMIGRATE_LOCK_TIMEOUT_MS", "SUPAMIGRATE_STATEMENT_TIMEOUT_MS", "SUPAMIGRATE_BACKUP_MAX_BYTES"]) {
     const text = env(name);
     if (text === undefined || text === "") continue;
     if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
@@ -62,6 +62,7 @@ export function readConfig(env: Env): ConfigResult {
         lockTimeoutMs: numbers.SUPAMIGRATE_LOCK_TIMEOUT_MS,
         statementTimeoutMs: numbers.SUPAMIGRATE_STATEMENT_TIMEOUT_MS,
         syncSupabaseHistory,
+        backupMaxBytes: numbers.SUPAMIGRATE_BACKUP_MAX_BYTES,
       },
     },
   };
