@@ -31,6 +31,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   baseline: () => import("./commands/baseline.ts"),
   repair: () => import("./commands/repair.ts"),
   "import-history": () => import("./commands/import-history.ts"),
+  init: () => import("./commands/init.ts"),
 };
 // The program itself has no options that take a value, so the first argument not starting with "-" is the command.
 const args = process.argv.slice(2);

@@ -17,6 +17,7 @@ export function register(program: Command): void {
     .option("--source", "run the function's source instead of the built bundle")
     .action(async (options: { dbUrl?: string; port?: number; source?: boolean }) => {
       if (options.port) await assertPortFree(options.port);
+      (await import("../serve/deno.ts")).denoBinary(); // Deno missing: said before the database starts
       if (!options.dbUrl) console.error("starting the embedded PGlite database (.supamigrate/pglite/; the first start takes a few seconds)…");
       // Loaded here, not at start-up: PGlite is heavy and only serve needs it.
       const { startServe } = await import("../serve/index.ts");

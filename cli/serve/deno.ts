@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { packageRoot } from "./package-root.ts";
 
 const functionDir = () => join(packageRoot(), "supabase", "functions", "supamigrate");
@@ -60,10 +60,23 @@ export interface FunctionProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * $DENO_BIN, else the `deno` npm package (an optional peer dependency of the installed package: CI's
+ * lint/apply never need it), else `deno` on PATH; none: an error saying how to get it.
+ */
 export function denoBinary(): string {
   if (process.env.DENO_BIN) return process.env.DENO_BIN;
   const require = createRequire(import.meta.url);
-  return (require("deno/install_api.cjs") as { runInstall(): string }).runInstall();
+  let installApi: { runInstall(): string } | null = null;
+  try {
+    installApi = require("deno/install_api.cjs") as { runInstall(): string };
+  } catch {
+    const onPath = (process.env.PATH ?? "").split(delimiter).filter((dir) => dir !== "")
+      .map((dir) => join(dir, process.platform === "win32" ? "deno.exe" : "deno")).find((path) => existsSync(path));
+    if (onPath) return onPath;
+    throw new Error("the function runs in Deno, which was not found: install it in your project with `npm install -D deno` (or put deno on PATH, or set DENO_BIN)");
+  }
+  return installApi.runInstall();
 }
 
 export async function startFunctionProcess(options: FunctionProcessOptions): Promise<FunctionProcess> {
