@@ -1,10 +1,12 @@
 /**
  * `supamigrate.json` at the repository root: where the migrations are and how severe each rule is.
- *   { "migrationsDir": "scripts", "rules": { "require-rollback": "error", "duplicate-number": "off" } }
- * A pure function from the file's text to a config or the list of what is wrong with it.
+ *   { "migrationsDir": "scripts", "onlineSafety": true, "rules": { "require-rollback": "error", "duplicate-number": "off" } }
+ * A pure function from the file's text to a config or the list of what is wrong with it. `onlineSafety`
+ * turns the opt-in online-safety rules on at their default severity: it lands in `rules`, under any
+ * entry the file gives one of them itself.
  */
 import { CONFIG_FILE, DEFAULT_CONFIG, type LintConfig } from "./config-file.ts";
-import { ruleIds } from "./registry.ts";
+import { ruleIds, rules as registeredRules } from "./registry.ts";
 import { UNUSED_IGNORE } from "./suppression.ts";
 import type { SeveritySetting } from "./types.ts";
 
@@ -31,9 +33,13 @@ export function parseConfig(text: string, source = CONFIG_FILE): ConfigResult {
   const errors: string[] = [];
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    if (key !== "migrationsDir" && key !== "rules" && key !== "$schema") {
-      errors.push(`${source}: unknown key "${key}"; the keys are "migrationsDir" and "rules"`);
+    if (key !== "migrationsDir" && key !== "rules" && key !== "onlineSafety" && key !== "$schema") {
+      errors.push(`${source}: unknown key "${key}"; the keys are "migrationsDir", "rules" and "onlineSafety"`);
     }
+  }
+  const onlineSafety = record.onlineSafety ?? false;
+  if (typeof onlineSafety !== "boolean") {
+    errors.push(`${source}: "onlineSafety" is set to ${JSON.stringify(onlineSafety)}; use true (turn the online-safety rules on) or false`);
   }
   let migrationsDir = DEFAULT_CONFIG.migrationsDir;
   if ("migrationsDir" in record) {
@@ -56,6 +62,9 @@ export function parseConfig(text: string, source = CONFIG_FILE): ConfigResult {
         } else rules[id] = setting as SeveritySetting;
       }
     }
+  }
+  if (onlineSafety === true) {
+    for (const rule of registeredRules) if (rule.optIn === "online-safety" && !Object.hasOwn(rules, rule.id)) rules[rule.id] = rule.defaultSeverity;
   }
   return errors.length ? { ok: false, errors } : { ok: true, config: { migrationsDir, rules } };
 }

@@ -56,7 +56,7 @@ export async function lintProject(input: LintInput, cache?: ProjectCache): Promi
   const raw = runRules(project, rules, severities, timing);
   // A loop, not push(...array): a spread passes every element as an argument, and a big array overflows the stack.
   for (const finding of undecodableRollbacks(input, severities)) raw.push(finding);
-  const active = new Set(rules.filter((r) => severities[r.id] !== "off").map((r) => r.id));
+  const active = new Set(rules.filter((r) => ruleSetting(r, severities) !== "off").map((r) => r.id));
   const unusedSetting = severities[UNUSED_IGNORE] ?? "warning";
   let t = timing ? performance.now() : 0;
   const findings = applySuppressions(raw, project.files, { knownRules: configurableRuleIds, activeRules: active, severity: unusedSetting });
@@ -151,7 +151,7 @@ export function runRules(
   const findings: Finding[] = [];
   let indexOf: Map<string, TextIndex> | null = null;
   for (const rule of rules) {
-    const override = severities[rule.id];
+    const override = ruleSetting(rule, severities);
     if (override === "off") continue;
     const started = onTiming ? performance.now() : 0;
     const emit = (path: string, index: TextIndex | undefined, report: Report) =>
@@ -258,4 +258,9 @@ function toFinding(rule: string, severity: Severity, path: string, index: TextIn
     ...(report.fixes?.length ? { fixes: report.fixes } : {}),
     ...(report.related?.length ? { related: report.related } : {}),
   };
+}
+
+/** A rule's configured setting: its own entry, else `off` for an opt-in rule (types.ts `optIn`), else none (its default). */
+export function ruleSetting(rule: Rule, severities: Readonly<Record<string, SeveritySetting>>): SeveritySetting | undefined {
+  return severities[rule.id] ?? (rule.optIn ? "off" : undefined);
 }

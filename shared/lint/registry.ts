@@ -15,6 +15,14 @@ import { rule as securityDefinerSearchPath } from "./rules/security-definer-sear
 import { rule as unresolvedPlaceholder } from "./rules/unresolved-placeholder/rule.ts";
 import { rule as invalidFilename } from "./rules/invalid-filename/rule.ts";
 import { rule as emptyMigration } from "./rules/empty-migration/rule.ts";
+import { rule as constraintWithoutGuard } from "./rules/constraint-without-guard/rule.ts";
+import { rule as bucketInsertWithoutOnConflict } from "./rules/bucket-insert-without-on-conflict/rule.ts";
+import { rule as supabaseManagedSchema } from "./rules/supabase-managed-schema/rule.ts";
+import { rule as requireConcurrentIndexCreation } from "./rules/require-concurrent-index-creation/rule.ts";
+import { rule as requireTimeoutSettings } from "./rules/require-timeout-settings/rule.ts";
+import { rule as constraintMissingNotValid } from "./rules/constraint-missing-not-valid/rule.ts";
+import { rule as addingNotNullableField } from "./rules/adding-not-nullable-field/rule.ts";
+import { rule as changingColumnType } from "./rules/changing-column-type/rule.ts";
 
 export const rules: readonly Rule[] = [
   requireIfNotExists,
@@ -32,6 +40,14 @@ export const rules: readonly Rule[] = [
   unresolvedPlaceholder,
   invalidFilename,
   emptyMigration,
+  constraintWithoutGuard,
+  bucketInsertWithoutOnConflict,
+  supabaseManagedSchema,
+  requireConcurrentIndexCreation,
+  requireTimeoutSettings,
+  constraintMissingNotValid,
+  addingNotNullableField,
+  changingColumnType,
 ];
 
 /** Rule ids in registry order. */

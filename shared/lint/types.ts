@@ -107,6 +107,11 @@ export interface Rule {
   readonly fileLocal?: boolean;
   /** Checks the project as a whole (cross-file rules, files that are not migrations). */
   checkProject?(context: ProjectContext): void;
+  /**
+   * An opt-in rule's set: the rule is off unless the config turns its set on (`"onlineSafety": true` in
+   * supamigrate.json) or gives the rule a severity of its own.
+   */
+  readonly optIn?: "online-safety";
 }
 
 import type { SchemaModel } from "../schema/model.ts";

@@ -111,6 +111,33 @@ test("require-if-not-exists: ALTER TABLE … ADD COLUMN without IF NOT EXISTS, o
   );
 });
 
+test("require-if-not-exists: ALTER TYPE … ADD VALUE without IF NOT EXISTS, fixed after VALUE; RENAME VALUE and guarded forms are not flagged", async () => {
+  const sql = "-- moods\nALTER TYPE public.mood ADD VALUE 'sad' AFTER 'ok';\n";
+  const [finding, ...rest] = await lintErrors(RULE, { "001_x.sql": sql });
+  assert.equal(rest.length, 0);
+  assert.deepEqual(summary(finding), {
+    range: { line: 2, column: 1, endLine: 2, endColumn: 39 },
+    message: `ALTER TYPE public.mood ADD VALUE 'sad' without IF NOT EXISTS fails with "already exists" when the value is already there`,
+    edits: [{ range: { line: 2, column: 33, endLine: 2, endColumn: 33 }, newText: " IF NOT EXISTS" }],
+  });
+  assert.equal(
+    finding.help,
+    "Write ALTER TYPE public.mood ADD VALUE IF NOT EXISTS 'sad' so the migration can run again safely " +
+      '(Troubleshooting: "Migration Failed: Table Already Exists").',
+  );
+  assert.equal(await fixesCleanly(sql), "-- moods\nALTER TYPE public.mood ADD VALUE IF NOT EXISTS 'sad' AFTER 'ok';\n");
+  // Inside a DO block it is flagged where it is, like an unguarded CREATE.
+  const [nested] = await lintErrors(RULE, { "001_x.sql": "do $$\nbegin\n  alter type mood add value 'x';\nend $$;\n" });
+  assert.deepEqual(nested.range, { line: 3, column: 3, endLine: 3, endColumn: 32 });
+  await lintOk(RULE, {
+    "001_x.sql": [
+      "alter type mood add value if not exists 'sad';",
+      "alter type mood rename value 'sad' to 'blue';",
+      "do $$ begin if not exists (select 1 from pg_enum where enumlabel = 'x') then alter type mood add value 'x'; end if; end $$;",
+    ].join("\n"),
+  });
+});
+
 test("require-if-not-exists: an unnamed index is flagged without a fix", async () => {
   const [finding] = await lintErrors(RULE, { "001_x.sql": "create index on t (a);" });
   assert.deepEqual(summary(finding), {

@@ -60,7 +60,11 @@ interface Site {
 function describe(index: TextIndex, site: Site, target: Target): Report | null {
   const tokens = sqlTokens(site.text);
   if (tokens.length === 0) return null;
-  const head = target.columnLocation !== undefined ? columnHead(site.text, tokens, target.columnLocation) : objectHead(tokens, target);
+  const head = target.columnLocation !== undefined
+    ? columnHead(site.text, tokens, target.columnLocation)
+    : target.enumValue
+    ? enumValueHead(tokens)
+    : objectHead(tokens, target);
   if (!head) return null;
   const at = site.located ? { start: site.start + head.start, end: site.start + head.end } : { start: site.start, end: site.start + 2 };
   const name = target.dropTarget ? `${head.name} on ${target.dropTarget.table}` : head.name;
@@ -71,7 +75,8 @@ function describe(index: TextIndex, site: Site, target: Target): Report | null {
       return {
         at,
         message: `${target.what} ${name} without IF NOT EXISTS fails with "already exists" when the ${target.object} is already there`,
-        help: `Write ${target.what} IF NOT EXISTS ${name} so the migration can run again safely (Troubleshooting: "Migration Failed: Table Already Exists").`,
+        help: `Write ${head.guarded ?? `${target.what} IF NOT EXISTS ${name}`} so the migration can run again safely ` +
+          `(Troubleshooting: "Migration Failed: Table Already Exists").`,
         fixes: fix("Add IF NOT EXISTS", () => [insertAt(index, site.start + tokens[head.before].end, kw(" if not exists"))]),
       };
     case "or-replace":
@@ -118,6 +123,8 @@ interface Head {
   readonly end: number;
   readonly before: number;
   readonly name: string;
+  /** The statement as it should read, for the help, when it is not `<what> IF NOT EXISTS <name>`. */
+  readonly guarded?: string;
 }
 
 function objectHead(tokens: readonly SqlToken[], target: Target): Head | null {
@@ -141,6 +148,21 @@ function columnHead(text: string, tokens: readonly SqlToken[], location: number)
     end: tokens[nameToken].end,
     before,
     name: tokens[nameToken].text,
+  };
+}
+
+/** For ALTER TYPE … ADD VALUE: `alter type <name> add value '<value>'`, inserting after VALUE. */
+function enumValueHead(tokens: readonly SqlToken[]): Head | null {
+  const add = tokens.findIndex((t, i) => t.keyword === "add" && tokens[i + 1]?.keyword === "value");
+  const literal = tokens[add + 2];
+  if (add < 3 || !literal) return null;
+  const type = spelled(tokens, 2, add - 1);
+  return {
+    start: tokens[0].start,
+    end: literal.end,
+    before: add + 1,
+    name: `${type} ADD VALUE ${literal.text}`,
+    guarded: `ALTER TYPE ${type} ADD VALUE IF NOT EXISTS ${literal.text}`,
   };
 }
 

@@ -53,6 +53,8 @@ export interface Target {
   readonly dropTarget?: DropTarget;
   /** For ADD COLUMN: the column definition's location (bytes into the statement). */
   readonly columnLocation?: number;
+  /** For ALTER TYPE … ADD VALUE: the head runs from ALTER through the new value's literal. */
+  readonly enumValue?: true;
 }
 
 const NONE: readonly Target[] = [];
@@ -65,6 +67,10 @@ export function createTargets(node: AstNode): readonly Target[] {
   switch (kind) {
     case "AlterTableStmt":
       return addColumnTargets(f);
+    case "AlterEnumStmt":
+      // ADD VALUE (RENAME VALUE has an oldVal): enum values cannot be dropped, so only IF NOT EXISTS guards it.
+      if (typeof f.newVal !== "string" || typeof f.oldVal === "string") return NONE;
+      return [{ what: "ALTER TYPE", object: "value", key: null, keywords: [], remedy: "if-not-exists", safe: f.skipIfNewValExists === true, enumValue: true }];
     case "CreateStmt":
       return isTemporary(f.relation) ? NONE : target(node, "CREATE TABLE", "table", ["table"], "if-not-exists", ifNotExists);
     case "CreateForeignTableStmt":
