@@ -1,9 +1,9 @@
-// Builds the extension: one esbuild bundle (vscode external, CommonJS for the extension host), the
-// parser's wasm beside it (libpg-query loads `__dirname/libpg-query.wasm`), and each rule's doc page
-// as dist/rules/<id>.md (the target of a diagnostic's code link).
+// Builds the extension: one esbuild bundle (vscode external, CommonJS for the extension host) and the
+// parser's wasm beside it (libpg-query loads `__dirname/libpg-query.wasm`). A diagnostic's code links
+// to the rule's doc page on the web (shared/lint/rule-docs.ts), so no doc is copied.
 //   node extension/build.mjs [--production]   (minified, no source map)
 import { build } from "esbuild";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,10 +30,3 @@ await build({
 const require = createRequire(join(root, "package.json"));
 const wasm = join(dirname(require.resolve("libpg-query")), "libpg-query.wasm");
 copyFileSync(wasm, join(dist, "libpg-query.wasm"));
-
-const rulesDir = join(root, "shared/lint/rules");
-mkdirSync(join(dist, "rules"), { recursive: true });
-for (const id of readdirSync(rulesDir)) {
-  const readme = join(rulesDir, id, "README.md");
-  if (existsSync(readme)) copyFileSync(readme, join(dist, "rules", `${id}.md`));
-}

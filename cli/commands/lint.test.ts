@@ -62,7 +62,7 @@ test("lint (sarif): a SARIF 2.1.0 log with rule descriptors and located results"
   const run = log.runs[0];
   const rule = run.tool.driver.rules.find((r: { id: string }) => r.id === "unknown-reference");
   assert.deepEqual(Object.keys(rule).slice(0, 3), ["id", "shortDescription", "helpUri"]);
-  assert.equal(rule.helpUri, "shared/lint/rules/unknown-reference/README.md");
+  assert.equal(rule.helpUri, "https://github.com/supamigrate/supamigrate/blob/main/shared/lint/rules/unknown-reference/README.md");
   assert.equal(run.results.length, 1);
   const [result] = run.results;
   assert.deepEqual([result.ruleId, run.tool.driver.rules[result.ruleIndex].id, result.level], ["unknown-reference", "unknown-reference", "error"]);

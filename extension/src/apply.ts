@@ -1,7 +1,8 @@
 /**
  * Runs migrations through the function with a progress notification per file. Each file is its own
  * call (`to: <file>`), so Cancel stops starting new files; the file already running finishes (or
- * fails) on the server in its own transaction. A failure becomes a diagnostic at the failing line.
+ * fails) on the server in its own transaction, and the view is refreshed after each file. A failure
+ * becomes a diagnostic at the failing line. Placeholder values are asked for before anything is sent.
  */
 import * as os from "node:os";
 import * as vscode from "vscode";
@@ -9,13 +10,17 @@ import { applyAll, firstOfEachWarning } from "../../shared/client/index.ts";
 import type { ApplyEvent, ApplyMeta, DoneEvent, MigrationFailure, MigrationPayload } from "../../shared/protocol/types.ts";
 import type { Ctx } from "./ctx.ts";
 import { failureDiagnostic } from "./diagnostics.ts";
+import { batchSummary, forEditor } from "./editor-messages.ts";
+import { askPlaceholder, placeholderStorage } from "./placeholder-prompt.ts";
+import { placeholderValues } from "./placeholder-values.ts";
 import type { MigrationProject } from "./project.ts";
 import { migrationPayloads } from "../../shared/protocol/payloads.ts";
+import { UserError } from "./user-error.ts";
 
 export interface BatchResult {
   readonly applied: string[];
   readonly failed: MigrationFailure | null;
-  /** Files not started because the user cancelled. */
+  /** Files not started: the user cancelled, or an earlier file failed or was refused. */
   readonly notStarted: string[];
   readonly error?: string;
 }
@@ -62,14 +67,30 @@ function runWarnings() {
   };
 }
 
+/**
+ * The placeholder values the files `names` (and their rollbacks) need: remembered, or asked for now.
+ * A UserError when a question is cancelled: nothing is sent.
+ */
+export async function placeholdersFor(ctx: Ctx, project: MigrationProject, names: readonly string[]): Promise<Record<string, string>> {
+  const wanted = new Set(names);
+  const files = project.migrationsToRun().migrations.filter((m) => wanted.has(m.name));
+  const outcome = await placeholderValues(files, placeholderStorage(ctx.extension, project.folder.uri), askPlaceholder);
+  if (!outcome.ok) {
+    throw new UserError(`\${${outcome.missing}} has no value (${outcome.usedBy.join(", ")} ${outcome.usedBy.length === 1 ? "uses" : "use"} it), so nothing was sent. Run the command again and enter the value when asked.`);
+  }
+  if (outcome.asked.length) ctx.log(`placeholder value(s) remembered for ${project.folder.name}: ${outcome.asked.join(", ")}`);
+  return outcome.values;
+}
+
 /** Applies `names` (in order) one call each, under a cancellable progress notification. */
 export async function applyBatch(ctx: Ctx, project: MigrationProject, names: readonly string[]): Promise<BatchResult> {
   const client = await ctx.connection.client(project);
   await saveEditors(project, names);
+  const placeholders = await placeholdersFor(ctx, project, names);
   const applied: string[] = [];
   let failed = null as MigrationFailure | null;
   let notStarted: string[] = [];
-  let error = undefined as string | undefined;
+  let refused = undefined as { name: string; message: string } | undefined;
   const warnings = runWarnings();
   ctx.output.show(true);
   ctx.log(`apply ${names.length} migration(s) to ${ctx.connection.target(project)}: ${names.join(", ")}`);
@@ -84,7 +105,7 @@ export async function applyBatch(ctx: Ctx, project: MigrationProject, names: rea
         }
         progress.report({ message: `applying ${name} (${i + 1}/${names.length}) — Cancel stops before the next file`, increment: i === 0 ? 0 : 100 / names.length });
         try {
-          const done = await applyAll(client, { migrations: payloads(project), to: name, meta: applyMeta() }, (e) => {
+          const done = await applyAll(client, { migrations: payloads(project), to: name, placeholders, meta: applyMeta() }, (e) => {
             logEvent(ctx, e);
             warnings.onEvent(e);
           });
@@ -92,40 +113,40 @@ export async function applyBatch(ctx: Ctx, project: MigrationProject, names: rea
           applied.push(...done.applied);
           if (done.failed) {
             failed = done.failed;
+            notStarted = names.slice(i + 1);
             break;
           }
+          // The view and status bar follow the batch file by file, not only at its end.
+          if (done.applied.length && i < names.length - 1) await ctx.refreshStatus(project);
         } catch (e) {
-          error = e instanceof Error ? e.message : String(e);
-          ctx.log(`apply of ${name} refused: ${error}`);
+          refused = { name, message: forEditor(e instanceof Error ? e.message : String(e)) };
+          notStarted = names.slice(i + 1);
+          ctx.log(`apply of ${name} refused: ${refused.message}`);
           break;
         }
       }
     },
   );
   await recordOutcome(ctx, project, applied, failed);
-  if (failed) {
-    void vscode.window.showErrorMessage(`Supamigrate: ${failed.name} failed at line ${failed.line}: ${failed.message}`);
-  } else if (error) {
-    void vscode.window.showErrorMessage(`Supamigrate: ${error}`);
-  } else if (notStarted.length) {
-    void vscode.window.showWarningMessage(`Supamigrate: cancelled after ${applied.length} file(s); not started: ${notStarted.join(", ")}.`);
-  } else {
-    void vscode.window.showInformationMessage(`Supamigrate: applied ${applied.length} migration(s).`);
-  }
+  const outcome = batchSummary(applied, failed, refused, notStarted);
+  if (failed || refused) void vscode.window.showErrorMessage(`Supamigrate: ${outcome}`);
+  else if (notStarted.length) void vscode.window.showWarningMessage(`Supamigrate: ${outcome}`);
+  else void vscode.window.showInformationMessage(`Supamigrate: ${outcome}`);
   warnings.show();
-  return { applied, failed, notStarted, ...(error ? { error } : {}) };
+  return { applied, failed, notStarted, ...(refused ? { error: refused.message } : {}) };
 }
 
-/** One call with `dryRun: true`: the function runs everything pending in a transaction and rolls it back. */
-export async function dryRunAll(ctx: Ctx, project: MigrationProject): Promise<DoneEvent> {
+/** One call with `dryRun: true`: the function runs `names` (what is pending) in a transaction and rolls it back. */
+export async function dryRunAll(ctx: Ctx, project: MigrationProject, names: readonly string[]): Promise<DoneEvent> {
   const client = await ctx.connection.client(project);
+  const placeholders = await placeholdersFor(ctx, project, names);
   ctx.output.show(true);
   ctx.log(`dry run against ${ctx.connection.target(project)}`);
   const warnings = runWarnings();
   const done = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: "Supamigrate: dry run" },
     (progress) =>
-      client.apply({ migrations: payloads(project), dryRun: true, meta: applyMeta() }, (e) => {
+      client.apply({ migrations: payloads(project), dryRun: true, placeholders, meta: applyMeta() }, (e) => {
         logEvent(ctx, e);
         warnings.onEvent(e);
         if (e.event === "migration-start") progress.report({ message: e.name });
@@ -154,20 +175,23 @@ export async function recordOutcome(ctx: Ctx, project: MigrationProject, applied
   await ctx.refreshStatus(project);
 }
 
-function logEvent(ctx: Ctx, e: ApplyEvent): void {
+/** One readable line per event of an apply or rollback stream in the output channel. */
+export function logEvent(ctx: Ctx, e: ApplyEvent, run: "apply" | "rollback" = "apply"): void {
   switch (e.event) {
     case "start":
-      return ctx.log(`${e.dryRun ? "dry run: " : ""}pending: ${e.pending.join(", ") || "(none)"}`);
+      return ctx.log(`${e.dryRun ? "dry run: " : ""}${run === "rollback" ? "to roll back" : "pending"}: ${e.pending.join(", ") || "(none)"}`);
     case "migration-start":
       return ctx.log(`  ${e.name} …`);
     case "applied":
       return ctx.log(`  ${e.name} ${e.dryRun ? "ran (dry run, rolled back)" : "applied"} in ${e.durationMs} ms`);
     case "rolled-back":
-      return ctx.log(`  ${e.name} rolled back in ${e.durationMs} ms`);
+      return ctx.log(`  ${e.name} ${e.dryRun ? "rollback ran (dry run, undone)" : "rolled back"} in ${e.durationMs} ms`);
     case "failed":
       return ctx.log(`  ${e.name} FAILED at ${e.line}:${e.column} [${e.code}] ${e.message}${e.hint ? ` (hint: ${e.hint})` : ""}`);
     case "warning":
       return ctx.log(`  warning ${e.code}: ${e.message}`);
+    case "done":
+      return; // the caller sums the run up
     default:
       return ctx.log(`  ${JSON.stringify(e)}`);
   }
@@ -175,4 +199,10 @@ function logEvent(ctx: Ctx, e: ApplyEvent): void {
 
 function logDone(ctx: Ctx, done: DoneEvent): void {
   ctx.log(`done: ${done.applied.length} file(s)${done.failed ? `, failed ${done.failed.name}` : ""}${done.stoppedBy ? `, stopped by ${done.stoppedBy}` : ""}`);
+}
+
+/** The rollback's last line: what was rolled back, or where its rollback failed. */
+export function logRollbackDone(ctx: Ctx, done: DoneEvent): void {
+  const what = done.applied.length ? `rolled back ${done.applied.join(", ")}` : "nothing rolled back";
+  ctx.log(`rollback done: ${what}${done.failed ? `; rollback of ${done.failed.name} failed at line ${done.failed.line}: ${done.failed.message}` : ""}`);
 }

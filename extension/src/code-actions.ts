@@ -1,6 +1,9 @@
 /**
  * Quick fixes for supamigrate diagnostics, tied to them through `diagnostic.code`: the finding's own
- * fixes (text edits, or a rollback file to create and open) and "Suppress <rule> for this statement".
+ * fixes (text edits, or a rollback file to create and open) and "Suppress <rule> for this statement" —
+ * except for a drifted file (no-edit-after-deploy), where a suppression would be one more edit and the
+ * apply refuses the file anyway: there, with the deployed text known, "Compare with deployed version",
+ * "Restore deployed version" and "Move my change into a new migration" (drift-commands.ts).
  */
 import * as vscode from "vscode";
 import type { Finding, Fix } from "../../shared/lint/types.ts";
@@ -27,10 +30,34 @@ export class SupamigrateCodeActions implements vscode.CodeActionProvider {
       const finding = this.publisher.findingFor(doc.uri, diagnostic);
       if (!finding) continue;
       for (const fix of finding.fixes ?? []) actions.push(fixAction(fix, doc, diagnostic, project));
-      actions.push(await suppressAction(finding, doc, diagnostic));
+      if (finding.rule === DRIFT_RULE) actions.push(...driftActions(doc, diagnostic, project));
+      else actions.push(await suppressAction(finding, doc, diagnostic));
     }
     return actions;
   }
+}
+
+const DRIFT_RULE = "no-edit-after-deploy";
+
+/** For an edited deployed file whose deployed text was read: compare, restore, move the change out. */
+function driftActions(doc: vscode.TextDocument, diagnostic: vscode.Diagnostic, project: MigrationProject): vscode.CodeAction[] {
+  const name = project.relativePath(doc.uri);
+  const deployed = name ? project.deployedText(name) : undefined;
+  if (deployed === undefined) return [];
+  const action = (title: string) => {
+    const a = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+    a.diagnostics = [diagnostic];
+    return a;
+  };
+  const compare = action("Compare with deployed version");
+  compare.command = { command: "supamigrate.compareWithDeployed", title: compare.title, arguments: [doc.uri] };
+  const restore = action("Restore deployed version");
+  restore.isPreferred = true;
+  restore.edit = new vscode.WorkspaceEdit();
+  restore.edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), deployed);
+  const move = action("Move my change into a new migration");
+  move.command = { command: "supamigrate.moveChangeToNewMigration", title: move.title, arguments: [doc.uri] };
+  return [compare, restore, move];
 }
 
 function fixAction(fix: Fix, doc: vscode.TextDocument, diagnostic: vscode.Diagnostic, project: MigrationProject): vscode.CodeAction {

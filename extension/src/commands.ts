@@ -3,9 +3,13 @@
  * return their outcome (handy for tests and other extensions); errors meant for the user are shown.
  */
 import * as vscode from "vscode";
-import { applyBatch, applyMeta, dryRunAll, recordOutcome } from "./apply.ts";
+import { FunctionCallError } from "../../shared/client/index.ts";
+import { applyBatch, applyMeta, dryRunAll, logEvent, logRollbackDone, recordOutcome } from "./apply.ts";
 import { adoptionCommands } from "./adoption-commands.ts";
+import { driftCommands } from "./drift-commands.ts";
 import type { Ctx } from "./ctx.ts";
+import { forEditor } from "./editor-messages.ts";
+import { placeholderStorage } from "./placeholder-prompt.ts";
 import type { MigrationProject } from "./project.ts";
 import { countStates, migrationStates } from "./states.ts";
 import { UserError } from "./user-error.ts";
@@ -81,8 +85,7 @@ const applyPending: Factory = (ctx) => async (arg?: unknown) => {
 const dryRun: Factory = (ctx) => async (arg?: unknown) => {
   requireTrust();
   const project = await ctx.pickProject(targetUri(arg));
-  await project.load(); // as for pendingNames: what is on disk now
-  return await dryRunAll(ctx, project);
+  return await dryRunAll(ctx, project, await pendingNames(ctx, project));
 };
 
 const rollbackLast: Factory = (ctx) => async (arg?: unknown) => {
@@ -108,9 +111,9 @@ const rollbackLast: Factory = (ctx) => async (arg?: unknown) => {
   ctx.log(`rollback ${last.name}`);
   const done = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Supamigrate: rolling back ${last.name}` },
-    () => client.rollback({ steps: 1, meta: applyMeta() }, (e) => ctx.log(`  ${JSON.stringify(e)}`)),
+    () => client.rollback({ steps: 1, meta: applyMeta() }, (e) => logEvent(ctx, e, "rollback")),
   );
-  ctx.log(`rollback done: ${JSON.stringify(done)}`);
+  logRollbackDone(ctx, done);
   await recordOutcome(ctx, project, [], done.failed);
   if (!done.failed) void vscode.window.showInformationMessage(`Supamigrate: rolled back ${last.name}.`);
   return done;
@@ -212,6 +215,17 @@ const signOut: Factory = (ctx) => async (arg?: unknown) => {
   return true;
 };
 
+/** Forgets the folder's remembered placeholder values (plain and secret): the next run asks again. */
+const forgetPlaceholders: Factory = (ctx) => async (arg?: unknown) => {
+  const project = await ctx.pickProject(targetUri(arg));
+  const forgotten = await placeholderStorage(ctx.extension, project.folder.uri).clear();
+  ctx.log(`placeholder values forgotten for ${project.folder.name}: ${forgotten.join(", ") || "(none were remembered)"}`);
+  void vscode.window.showInformationMessage(forgotten.length
+    ? `Supamigrate: forgot ${forgotten.map((name) => `\${${name}}`).join(", ")}; the next run asks again.`
+    : "Supamigrate: no placeholder values were remembered for this folder.");
+  return forgotten;
+};
+
 export const commands: Record<string, Factory> = {
   "supamigrate.applyMigration": applyMigration,
   "supamigrate.applyPending": applyPending,
@@ -221,10 +235,15 @@ export const commands: Record<string, Factory> = {
   "supamigrate.setToken": setToken,
   "supamigrate.signIn": signIn,
   "supamigrate.signOut": signOut,
+  "supamigrate.forgetPlaceholders": forgetPlaceholders,
   ...adoptionCommands,
+  ...driftCommands,
 };
 
-/** Registers every command; a UserError is shown as is, anything else with its message and logged. */
+/**
+ * Registers every command; a UserError or a refusal from the function is shown (in the editor's words)
+ * and logged on one line, anything else with its message, and logged with its stack.
+ */
 export function registerCommands(ctx: Ctx): vscode.Disposable[] {
   return Object.entries(commands).map(([id, factory]) => {
     const handler = factory(ctx) as (...args: unknown[]) => Promise<unknown>;
@@ -232,8 +251,12 @@ export function registerCommands(ctx: Ctx): vscode.Disposable[] {
       try {
         return await handler(...args);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        if (!(error instanceof UserError)) ctx.log(`${id} failed: ${error instanceof Error ? error.stack : message}`);
+        // The function's refusals (FunctionCallError) say what to do, as UserErrors do: no stack, in the editor's words.
+        const expected = error instanceof UserError || error instanceof FunctionCallError;
+        // (A UserError may carry a refusal's message too: connection.refreshStatus passes it on.)
+        const message = expected ? forEditor(error.message) : error instanceof Error ? error.message : String(error);
+        if (!expected) ctx.log(`${id} failed: ${error instanceof Error ? error.stack : message}`);
+        else if (message) ctx.log(`${id}: ${message}`);
         if (message) void vscode.window.showErrorMessage(`Supamigrate: ${message}`);
         return { error: message };
       }

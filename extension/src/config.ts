@@ -1,4 +1,8 @@
-/** A typed view of the `supamigrate.*` settings (all resource-scoped: read them per workspace folder). */
+/**
+ * A typed view of the `supamigrate.*` settings (all resource-scoped: read them per workspace folder),
+ * over the project's `supamigrate.json` where both say something: the file's lint settings are the
+ * base, the editor's setting overrides them rule by rule.
+ */
 import * as vscode from "vscode";
 import type { SeveritySetting } from "../../shared/lint/types.ts";
 
@@ -9,7 +13,8 @@ const SEVERITIES: ReadonlySet<string> = new Set(["off", "info", "warning", "erro
 export class Config {
   private readonly section: vscode.WorkspaceConfiguration;
 
-  constructor(scope?: vscode.ConfigurationScope) {
+  /** `projectRules`: the `rules` of the project's supamigrate.json (shared/project), if any. */
+  constructor(scope?: vscode.ConfigurationScope, private readonly projectRules: Readonly<Record<string, SeveritySetting>> = {}) {
     this.section = vscode.workspace.getConfiguration("supamigrate", scope);
   }
 
@@ -54,10 +59,13 @@ export class Config {
     return this.section.get<string>("lintOn", "type") === "save" ? "save" : "type";
   }
 
-  /** Rule id → severity override; values outside the enum are ignored. */
+  /**
+   * Rule id → severity override: supamigrate.json's `rules`, then the `supamigrate.rules` setting on top
+   * (per rule: a rule the setting names takes the setting's value); setting values outside the enum are ignored.
+   */
   get rules(): Record<string, SeveritySetting> {
     const raw = this.section.get<Record<string, unknown>>("rules", {});
-    const rules: Record<string, SeveritySetting> = {};
+    const rules: Record<string, SeveritySetting> = { ...this.projectRules };
     for (const [id, value] of Object.entries(raw ?? {})) {
       if (typeof value === "string" && SEVERITIES.has(value)) rules[id] = value as SeveritySetting;
     }

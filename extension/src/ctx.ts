@@ -20,13 +20,15 @@ export class Ctx implements vscode.Disposable {
   readonly lint: LintService<MigrationProject, vscode.Uri>;
   readonly connection: FunctionConnection<Auth>;
   private readonly projects = new Map<string, MigrationProject>();
+  /** Folder, file and deployed checksum whose deployed text was asked for (asked once; an answer is in the project). */
+  private readonly deployedAsked = new Set<string>();
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when a project's files, deploy state or failure changed (the view and status bar listen). */
   readonly onDidChange = this.changed.event;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     const log = (line: string) => this.log(line);
-    this.publisher = new DiagnosticsPublisher(extension.extensionUri);
+    this.publisher = new DiagnosticsPublisher();
     this.lint = new LintService({
       workspace: {
         locate: (uri) => {
@@ -39,6 +41,7 @@ export class Ctx implements vscode.Disposable {
       sink: this.publisher,
       log,
       announce: () => this.changed.fire(),
+      drifted: (project, names) => void this.readDeployed(project, names),
     });
     this.connection = new FunctionConnection({ secrets: extension.secrets, auth: new Auth(extension.secrets, log), log });
   }
@@ -55,8 +58,14 @@ export class Ctx implements vscode.Disposable {
   async loadWorkspace(): Promise<void> {
     for (const project of this.projects.values()) this.lint.forget(project);
     this.projects.clear();
+    this.deployedAsked.clear(); // the new projects have read no deployed text yet
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const project = await MigrationProject.open(folder);
+      if (project.projectFile.errors.length) {
+        const errors = project.projectFile.errors.join("\n");
+        this.log(`${folder.name}: supamigrate.json is ignored until it is fixed:\n${errors}`);
+        void vscode.window.showWarningMessage(`Supamigrate: supamigrate.json is ignored until it is fixed (the lint uses the default settings): ${errors}`);
+      }
       await project.load();
       this.projects.set(folder.uri.toString(), project);
     }
@@ -98,6 +107,44 @@ export class Ctx implements vscode.Disposable {
     await this.connection.refreshStatus(project, quiet);
     await this.lint.lintNow(project);
     this.changed.fire();
+  }
+
+  /**
+   * Reads the deployed text of drifted files (`POST deployed`) into the project, once per file and
+   * deployed checksum, and lints again with it. Quiet: without it the drift is shown on line 1.
+   */
+  async readDeployed(project: MigrationProject, names: readonly string[]): Promise<void> {
+    const checksums = project.appliedChecksums();
+    const wanted = names.filter((name) => {
+      const key = `${project.folder.uri.toString()}\u0000${name}\u0000${checksums?.get(name)}`;
+      if (!checksums?.has(name) || this.deployedAsked.has(key)) return false;
+      this.deployedAsked.add(key);
+      return true;
+    });
+    if (!wanted.length) return;
+    try {
+      const { files } = await (await this.connection.client(project)).deployed({ names: wanted });
+      project.rememberDeployed(files);
+      const unrecorded = files.filter((f) => f.sql === null).map((f) => f.name);
+      if (unrecorded.length) this.log(`deployed text not recorded for ${unrecorded.join(", ")} (applied before tracking schema 4, or baselined)`);
+      if (files.some((f) => f.sql !== null)) await this.lint.lintNow(project);
+    } catch (error) {
+      this.log(`could not read the deployed text of ${wanted.join(", ")}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** The text `name` had when it was applied (read now if need be); a UserError when the function does not have it. */
+  async deployedText(project: MigrationProject, name: string): Promise<string> {
+    if (!project.deployedKnown(name)) {
+      if (!project.appliedChecksums()?.has(name)) throw new UserError(`${name} is not applied (or the deploy state is unknown: run “Supamigrate: Show Status”).`);
+      const { files } = await (await this.connection.client(project)).deployed({ names: [name] });
+      project.rememberDeployed(files);
+    }
+    const text = project.deployedText(name);
+    if (text === undefined) {
+      throw new UserError(`The function has no deployed text for ${name}: it was applied before the tracking table kept each file's SQL (schema 4), or baselined. Restore it from version control instead.`);
+    }
+    return text;
   }
 
   dispose(): void {

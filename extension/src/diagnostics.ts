@@ -23,11 +23,11 @@ export function toRange(range: Range): vscode.Range {
   return new vscode.Range(range.line - 1, range.column - 1, range.endLine - 1, range.endColumn - 1);
 }
 
-export function toDiagnostic(finding: Finding, project: MigrationProject, extensionUri: vscode.Uri): vscode.Diagnostic {
+export function toDiagnostic(finding: Finding, project: MigrationProject): vscode.Diagnostic {
   const message = finding.help ? `${finding.message}\n${finding.help}` : finding.message;
   const diagnostic = new vscode.Diagnostic(toRange(finding.range), message, SEVERITY[finding.severity]);
   diagnostic.source = SOURCE;
-  diagnostic.code = { value: finding.rule, target: ruleDocUri(extensionUri, finding.rule) };
+  diagnostic.code = { value: finding.rule, target: ruleDocUri(finding.rule) };
   if (finding.related?.length) {
     diagnostic.relatedInformation = finding.related.map((r) =>
       new vscode.DiagnosticRelatedInformation(new vscode.Location(project.uriOfReported(r.file), toRange(r.range)), r.message)
@@ -55,8 +55,6 @@ export class DiagnosticsPublisher implements DiagnosticsSink<MigrationProject>, 
   /** URI → the diagnostics shown for it, each with its finding. */
   private readonly published = new Map<string, readonly { diagnostic: vscode.Diagnostic; finding: Finding }[]>();
 
-  constructor(private readonly extensionUri: vscode.Uri) {}
-
   /** Replaces one file's diagnostics (the lint service calls this only for files whose findings changed). */
   publish(project: MigrationProject, path: string, findings: readonly Finding[]): void {
     const uri = project.uriOfReported(path);
@@ -65,7 +63,7 @@ export class DiagnosticsPublisher implements DiagnosticsSink<MigrationProject>, 
       this.published.delete(uri.toString());
       return;
     }
-    const entries = findings.map((finding) => ({ finding, diagnostic: toDiagnostic(finding, project, this.extensionUri) }));
+    const entries = findings.map((finding) => ({ finding, diagnostic: toDiagnostic(finding, project) }));
     this.published.set(uri.toString(), entries);
     this.collection.set(uri, entries.map((e) => e.diagnostic));
   }

@@ -6,6 +6,7 @@ import * as vscode from "vscode";
 import { SupamigrateCodeActions } from "./code-actions.ts";
 import { registerCommands } from "./commands.ts";
 import { Ctx } from "./ctx.ts";
+import { DEPLOYED_SCHEME, DeployedDocuments } from "./drift-commands.ts";
 import { MigrationsView } from "./migrations-view.ts";
 import { StatusBar } from "./status-bar.ts";
 
@@ -41,6 +42,7 @@ async function start(context: vscode.ExtensionContext, started: number): Promise
     statusBar,
     ...registerCommands(ctx),
     vscode.window.registerTreeDataProvider("supamigrate.migrations", view),
+    vscode.workspace.registerTextDocumentContentProvider(DEPLOYED_SCHEME, new DeployedDocuments(ctx)),
     vscode.languages.registerCodeActionsProvider(
       [{ language: "sql" }, { pattern: "**/*.sql" }],
       new SupamigrateCodeActions(ctx.publisher, (uri) => ctx.projectFor(uri)),
@@ -64,12 +66,22 @@ function updateEditorContext(ctx: Ctx): void {
 
 function watchDocuments(ctx: Ctx): vscode.Disposable[] {
   const watcher = vscode.workspace.createFileSystemWatcher("**/*.sql");
+  // The project's configuration (found walking up; its migrationsDir and rules): read the projects anew.
+  const configWatcher = vscode.workspace.createFileSystemWatcher("**/supamigrate.json");
+  const configChanged = async () => {
+    await ctx.loadWorkspace();
+    await Promise.all(ctx.allProjects().map((p) => ctx.refreshStatus(p)));
+  };
   // What an editor holds (opened, edited, saved) and what is on disk (changed by anything else, or
   // an editor closed without saving) go to the lint, which decides what to lint and when.
   const fromEditor = (doc: vscode.TextDocument, kind: "saved" | "unsaved") => ctx.lint.update(doc.uri, doc.getText(), kind);
   const fromDisk = (uri: vscode.Uri) => ctx.lint.reload(uri);
   return [
     watcher,
+    configWatcher,
+    configWatcher.onDidCreate(configChanged),
+    configWatcher.onDidChange(configChanged),
+    configWatcher.onDidDelete(configChanged),
     watcher.onDidCreate(fromDisk),
     watcher.onDidChange(fromDisk),
     watcher.onDidDelete(fromDisk),

@@ -45,6 +45,13 @@ class FakeFolder implements LintedFolder {
   appliedChecksums() {
     return this.deployedMap;
   }
+
+  /** Deployed texts, as the extension reads them for drifted files. */
+  texts = new Map<string, string>();
+
+  deployedSql() {
+    return this.texts;
+  }
 }
 
 /** Time moves only when a test says so; due timers run in order. */
@@ -95,6 +102,8 @@ let dirty: Set<string>;
 let published: string[];
 let findings: Map<string, readonly Finding[]>;
 let announced: number;
+/** Every call of the drifted hook: the files no-edit-after-deploy reports whose deployed text is unknown. */
+let unread: string[][];
 let lint: LintService<FakeFolder>;
 
 beforeEach(() => {
@@ -104,6 +113,7 @@ beforeEach(() => {
   published = [];
   findings = new Map();
   announced = 0;
+  unread = [];
   lint = new LintService<FakeFolder>({
     workspace: {
       // URIs here are the reported paths (`scripts/001_a.sql`).
@@ -118,6 +128,7 @@ beforeEach(() => {
     },
     log: (line) => assert.fail(`unexpected log: ${line}`),
     announce: () => announced++,
+    drifted: (_folder, names) => void unread.push([...names]),
     timer,
   });
 });
@@ -238,6 +249,22 @@ test("a new deploy state or rule setting re-lints with it (no-edit-after-deploy;
   folder.config.rules = { "no-edit-after-deploy": "off", "syntax-error": "warning" };
   await lint.lintNow(folder);
   assert.deepEqual(published.slice(1), ["scripts/001_a.sql: []", "scripts/003_c.sql: [warning syntax-error 1:1-1:9]"]);
+});
+
+test("a drifted file without its deployed text is handed to the drifted hook; with the text, the finding moves to the changed line", async () => {
+  await linted();
+  folder.deployedMap = new Map([["001_a.sql", "0".repeat(64)], ["002_b.sql", "1".repeat(64)]]);
+  await lint.lintNow(folder);
+  assert.deepEqual(unread, [["001_a.sql", "002_b.sql"]]);
+  assert.deepEqual(published, ["scripts/001_a.sql: [error no-edit-after-deploy 1:1-1:51]", "scripts/002_b.sql: [error no-edit-after-deploy 1:1-1:43]"]);
+  // 001's deployed text read: it differs from the file on line 2; 002's is still unknown.
+  folder.texts = new Map([["001_a.sql", A.replace("enable row level", "disable row level")]]);
+  await lint.lintNow(folder);
+  assert.deepEqual(published.slice(2), ["scripts/001_a.sql: [error no-edit-after-deploy 2:1-2:41]"]);
+  assert.deepEqual(unread.slice(1), [["002_b.sql"]]);
+  // Unchanged and linted again: no new session, so nothing is published and nobody is asked.
+  await lint.lintNow(folder);
+  assert.deepEqual([published.length, unread.length], [3, 2]);
 });
 
 test("files changed behind the service's back (a folder read anew) are all picked up by the next lint", async () => {

@@ -26,6 +26,8 @@ export interface LintedFolder {
   reload(relativePath: string): Promise<void>;
   /** Deployed file name → checksum, or null while the deploy state is unknown. */
   appliedChecksums(): ReadonlyMap<string, string> | null;
+  /** The deployed text of drifted files, where read (name → SQL): no-edit-after-deploy then points at the changed line. */
+  deployedSql(): ReadonlyMap<string, string>;
 }
 
 /** Where documents are: which folder holds a URI, and whether an open editor has unsaved changes to it. */
@@ -60,6 +62,11 @@ export interface LintServiceOptions<F extends LintedFolder, U> {
   readonly log: (line: string) => void;
   /** Called when a folder's files changed in a way the view and status bar should show. */
   readonly announce: (folder: F) => void;
+  /**
+   * Called after a lint with the files no-edit-after-deploy reports as edited whose deployed text the
+   * folder does not have (the extension reads it, then lints again).
+   */
+  readonly drifted?: (folder: F, names: readonly string[]) => void;
   readonly timer?: Timer;
 }
 
@@ -193,7 +200,9 @@ export class LintService<F extends LintedFolder, U = string> {
     const started = this.timer.now();
     const { rules } = folder.config;
     const applied = folder.appliedChecksums();
-    const options = JSON.stringify([folder.dir, applied && [...applied].sort(), Object.entries(rules).sort()]);
+    const deployedSql = folder.deployedSql();
+    // A deployed text never changes for its checksum (which `applied` holds): the names stand for the texts.
+    const options = JSON.stringify([folder.dir, applied && [...applied].sort(), Object.entries(rules).sort(), [...deployedSql.keys()].sort()]);
     const texts = new Map(folder.listing().map((f) => [f.relativePath, f.text]));
     const changed = [...new Set([...texts.keys(), ...state.fed.keys()])].filter((path) => texts.get(path) !== state.fed.get(path));
     if (state.session && state.options === options && changed.length === 0) return;
@@ -209,6 +218,7 @@ export class LintService<F extends LintedFolder, U = string> {
         dir: folder.dir,
         listing: [...texts].map(([relativePath, text]) => ({ relativePath, text })),
         applied,
+        deployedSql,
         severities: rules,
       });
     }
@@ -216,7 +226,13 @@ export class LintService<F extends LintedFolder, U = string> {
     state.fed = texts;
     this.lastLintMs = this.timer.now() - started;
     // A folder forgotten while this ran must not get its diagnostics back.
-    if (this.folders.get(folder) === state) this.publish(folder, state, state.session.findings);
+    if (this.folders.get(folder) !== state) return;
+    this.publish(folder, state, state.session.findings);
+    const unread = [...texts.keys()].filter((path) =>
+      !path.includes("/") && !deployedSql.has(path) &&
+      state.session!.findings.get(`${folder.dir}/${path}`)?.some((f) => f.rule === "no-edit-after-deploy")
+    );
+    if (unread.length) this.options.drifted?.(folder, unread);
   }
 
   private publish(folder: F, state: FolderLint, findings: ReadonlyMap<string, readonly Finding[]>): void {

@@ -5,14 +5,24 @@
  */
 import * as vscode from "vscode";
 import { collectMigrations, type MigrationFile, type MigrationFolder } from "../../shared/migrations/index.ts";
-import type { MigrationFailure, StatusResponse } from "../../shared/protocol/types.ts";
+import type { DeployedResponse, MigrationFailure, StatusResponse } from "../../shared/protocol/types.ts";
 import { Config } from "./config.ts";
 import type { AppliedState } from "./function-connection.ts";
 import { decodeSqlBytes } from "../../shared/lint/decode.ts";
 import type { LintListedFile } from "../../shared/lint/engine.ts";
+import type { SeveritySetting } from "../../shared/lint/types.ts";
 import { readListing, resolveProject } from "../../shared/project/index.ts";
 import { UserError } from "./user-error.ts";
 import { workspaceFileSystem } from "./workspace-file-system.ts";
+
+/** What the project's supamigrate.json said (shared/project's walk up from the workspace folder). */
+export interface ProjectFile {
+  readonly rules: Readonly<Record<string, SeveritySetting>>;
+  /** Why the file was ignored (invalid JSON, an unknown rule id…); empty when it was read. */
+  readonly errors: readonly string[];
+}
+
+const NO_PROJECT_FILE: ProjectFile = { rules: {}, errors: [] };
 
 export class MigrationProject {
   /**
@@ -21,24 +31,31 @@ export class MigrationProject {
    */
   private readonly files = new Map<string, { readonly text: string; readonly decodeError: string | null }>();
   appliedState: AppliedState = { kind: "unknown", reason: "not fetched yet" };
+  /** Deployed texts read with `POST deployed` (drifted files only), by name, with the checksum they were read for. */
+  private readonly deployed = new Map<string, { readonly checksum: string; readonly sql: string | null }>();
   /** The last failed apply in this folder (shown in the view and as a diagnostic). */
   lastFailure: MigrationFailure | null = null;
 
-  constructor(readonly folder: vscode.WorkspaceFolder, readonly dir: string) {}
+  constructor(readonly folder: vscode.WorkspaceFolder, readonly dir: string, readonly projectFile: ProjectFile = NO_PROJECT_FILE) {}
 
   /**
    * The folder's project: its migrations folder from the settings, else supamigrate.json (found walking up
-   * from the workspace folder), else scripts/ or supabase/migrations/ — as the CLI finds it.
+   * from the workspace folder), else scripts/ or supabase/migrations/ — as the CLI finds it. The file's
+   * rules are kept for the lint (Config merges the setting over them); a file that does not validate is
+   * reported in `projectFile.errors` and ignored.
    */
   static async open(folder: vscode.WorkspaceFolder): Promise<MigrationProject> {
     const root = folder.uri.path.replace(/\/+$/, "");
-    const resolved = await resolveProject(workspaceFileSystem(folder.uri), root, { migrationsDir: new Config(folder).migrationsDirSetting });
-    const dir = resolved.ok ? resolved.project.migrationsDir : `${root}/scripts`;
-    return new MigrationProject(folder, dir.startsWith(`${root}/`) ? dir.slice(root.length + 1) : dir);
+    const setting = new Config(folder).migrationsDirSetting;
+    const resolved = await resolveProject(workspaceFileSystem(folder.uri), root, { migrationsDir: setting });
+    if (!resolved.ok) return new MigrationProject(folder, setting ?? "scripts", { rules: {}, errors: resolved.errors });
+    const { migrationsDir: dir, rules } = resolved.project;
+    return new MigrationProject(folder, dir.startsWith(`${root}/`) ? dir.slice(root.length + 1) : dir, { rules, errors: [] });
   }
 
+  /** The settings, over supamigrate.json's lint settings. */
   get config(): Config {
-    return new Config(this.folder);
+    return new Config(this.folder, this.projectFile.rules);
   }
 
   get dirUri(): vscode.Uri {
@@ -123,6 +140,32 @@ export class MigrationProject {
   appliedChecksums(): Map<string, string> | null {
     if (this.appliedState.kind !== "known") return null;
     return new Map(this.appliedState.status.applied.map((a) => [a.name, a.checksum]));
+  }
+
+  /** Keeps what `POST deployed` answered (sql null: the row was recorded before the text was kept, or baselined). */
+  rememberDeployed(files: DeployedResponse["files"]): void {
+    for (const file of files) this.deployed.set(file.name, { checksum: file.checksum, sql: file.sql });
+  }
+
+  /** Whether `POST deployed` was asked about `name` as deployed now (its checksum in the status). */
+  deployedKnown(name: string): boolean {
+    const checksum = this.appliedChecksums()?.get(name);
+    return checksum !== undefined && this.deployed.get(name)?.checksum === checksum;
+  }
+
+  /** The text `name` had when it was applied, when known and still what the status says is deployed. */
+  deployedText(name: string): string | undefined {
+    return this.deployedKnown(name) ? this.deployed.get(name)!.sql ?? undefined : undefined;
+  }
+
+  /** Every known deployed text (for the lint: no-edit-after-deploy reports at the first changed line). */
+  deployedSql(): Map<string, string> {
+    const texts = new Map<string, string>();
+    for (const name of this.deployed.keys()) {
+      const text = this.deployedText(name);
+      if (text !== undefined) texts.set(name, text);
+    }
+    return texts;
   }
 
   status(): StatusResponse | null {

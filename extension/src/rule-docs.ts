@@ -1,12 +1,12 @@
 /**
- * Where a rule's documentation lives. The build copies each rule's README
- * (`shared/lint/rules/<id>/README.md`) to `dist/rules/<id>.md` inside the extension, so the link in a
- * diagnostic's code opens the doc of the installed version, offline.
+ * Where a diagnostic's code links: a rule's doc page rendered on the web (shared/lint/rule-docs.ts, the
+ * URL SARIF's helpUri uses too), and PostgreSQL's table of SQLSTATE codes for an apply failure.
  */
 import * as vscode from "vscode";
+import { ruleDocUrl } from "../../shared/lint/rule-docs.ts";
 
-export function ruleDocUri(extensionUri: vscode.Uri, ruleId: string): vscode.Uri {
-  return vscode.Uri.joinPath(extensionUri, "dist", "rules", `${ruleId}.md`);
+export function ruleDocUri(ruleId: string): vscode.Uri {
+  return vscode.Uri.parse(ruleDocUrl(ruleId));
 }
 
 /** PostgreSQL's table of SQLSTATE codes: the link of an apply failure's code. */

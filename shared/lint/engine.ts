@@ -23,6 +23,8 @@ export interface LintInput {
   /** The folder's listing, paths relative to it (`001_x.sql`, `rollback/001_x.sql`). */
   readonly listing: readonly LintListedFile[];
   readonly applied?: ReadonlyMap<string, string> | null;
+  /** Deployed text of drifted files (name → SQL as applied), where known: see LintProject.deployedSql. */
+  readonly deployedSql?: ReadonlyMap<string, string> | null;
   readonly placeholders?: Readonly<Record<string, string>> | null;
   /** Rule id → severity override (`off` silences it); `unused-ignore` too. */
   readonly severities?: Readonly<Record<string, SeveritySetting>>;
@@ -96,6 +98,7 @@ export async function buildProject(input: LintInput, cache?: ProjectCache): Prom
     files,
     invalidNames: folder.invalidNames,
     applied: input.applied ?? null,
+    deployedSql: input.deployedSql ?? null,
     placeholders: input.placeholders ?? null,
     schema,
   };
@@ -174,6 +177,11 @@ export function runRules(
   }
   for (const finding of unreadableStatements(project, severities)) findings.push(finding);
   return findings;
+}
+
+/** A rule's configured setting: its own entry, else `off` for an opt-in rule (types.ts `optIn`), else none (its default). */
+export function ruleSetting(rule: Rule, severities: Readonly<Record<string, SeveritySetting>>): SeveritySetting | undefined {
+  return severities[rule.id] ?? (rule.optIn ? "off" : undefined);
 }
 
 /** A file-local rule's reports on one file, and what they depended on. */
@@ -258,9 +266,4 @@ function toFinding(rule: string, severity: Severity, path: string, index: TextIn
     ...(report.fixes?.length ? { fixes: report.fixes } : {}),
     ...(report.related?.length ? { related: report.related } : {}),
   };
-}
-
-/** A rule's configured setting: its own entry, else `off` for an opt-in rule (types.ts `optIn`), else none (its default). */
-export function ruleSetting(rule: Rule, severities: Readonly<Record<string, SeveritySetting>>): SeveritySetting | undefined {
-  return severities[rule.id] ?? (rule.optIn ? "off" : undefined);
 }

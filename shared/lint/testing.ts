@@ -7,6 +7,7 @@ import type { Finding, SeveritySetting } from "./types.ts";
 
 export interface LintFixtureOptions {
   readonly applied?: ReadonlyMap<string, string> | null;
+  readonly deployedSql?: ReadonlyMap<string, string> | null;
   readonly placeholders?: Readonly<Record<string, string>> | null;
   readonly severities?: Readonly<Record<string, SeveritySetting>>;
 }

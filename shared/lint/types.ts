@@ -74,6 +74,11 @@ export interface LintProject {
   readonly invalidNames: readonly string[];
   /** Deployed state (file name → checksum) from the function's status; null when unknown. */
   readonly applied: ReadonlyMap<string, string> | null;
+  /**
+   * The text a deployed file had when it was applied (name → SQL, the function's `POST deployed`), for
+   * the files whose text is known — the editor fills it for drifted files; absent or null otherwise.
+   */
+  readonly deployedSql?: ReadonlyMap<string, string> | null;
   /** Placeholder values supplied for this run; null when none are known (plain `lint`). */
   readonly placeholders: Readonly<Record<string, string>> | null;
   /** The schema the migrations build, walked in contract order and seeded with what Supabase provides. */

@@ -3,44 +3,9 @@ import * as assert from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as vscode from "vscode";
-import { api, type Api, brief, codeOf, openMigration, recordMessages, removeMigrations, scriptUri, stub, testEnv, waitForDiagnostics } from "./helpers";
-
-interface TreeNode { state?: { name: string; kind: string } }
-
-async function viewStates(a: Api): Promise<Record<string, string>> {
-  const nodes = (await a.view.getChildren(undefined)) as TreeNode[];
-  const states: Record<string, string> = {};
-  for (const node of nodes) {
-    if (!node.state) continue;
-    const item = await a.view.getTreeItem(node);
-    states[node.state.name] = `${node.state.kind}${item.description ? `: ${item.description}` : ""}`;
-  }
-  return states;
-}
-
-/** The view's state of `name` once it is there (the view follows file changes through a watcher). */
-async function viewState(a: Api, name: string, timeoutMs = 10_000): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const state = (await viewStates(a))[name];
-    if (state !== undefined || Date.now() > until) return state;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** Runs `fn` while modal warnings are answered with their first button; returns what was asked. */
-async function confirming<T>(fn: () => Thenable<T>): Promise<{ result: T; asked: string[] }> {
-  const asked: string[] = [];
-  const restore = stub(vscode.window, "showWarningMessage", (async (message: string, options: vscode.MessageOptions, ...items: string[]) => {
-    asked.push(`${message}\n${options?.detail ?? ""}`);
-    return items[0];
-  }) as typeof vscode.window.showWarningMessage);
-  try {
-    return { result: await fn(), asked };
-  } finally {
-    restore();
-  }
-}
+import {
+  api, type Api, brief, codeOf, confirming, openMigration, recordMessages, removeMigrations, scriptUri, stub, testEnv, viewState, viewStates, waitForDiagnostics,
+} from "./helpers";
 
 suite("deploy: token, apply, drift, failure, rollback (real function + PostgreSQL)", function () {
   this.timeout(90_000);

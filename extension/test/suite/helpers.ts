@@ -12,10 +12,11 @@ export interface Api {
   readonly activationMs: number;
   readonly ready: Promise<void>;
   readonly ctx: {
-    readonly connection: { token(): Promise<string | undefined> };
+    readonly connection: { token(): Promise<string | undefined>; storeToken(token: string): Promise<void> };
     readonly lint: { readonly lastLintMs: number };
     allProjects(): unknown[];
-    readonly extension: { readonly secrets: vscode.SecretStorage };
+    log(line: string): void;
+    readonly extension: { readonly secrets: vscode.SecretStorage; readonly workspaceState: vscode.Memento };
   };
   readonly view: vscode.TreeDataProvider<unknown>;
   readonly statusBar: { item: vscode.StatusBarItem; update(): Promise<void> };
@@ -97,16 +98,22 @@ export function brief(d: vscode.Diagnostic) {
     severity: vscode.DiagnosticSeverity[d.severity],
     source: d.source,
     code: codeOf(d),
-    ...(target ? { target: target.replace(/^.*\/dist\//, "dist/") } : {}),
+    ...(target ? { target } : {}),
     message: d.message,
   };
 }
 
 /** Runs the quick fix titled `title` offered for `diagnostic` (its edit, then its command). */
 export async function runQuickFix(uri: vscode.Uri, diagnostic: vscode.Diagnostic, title: string): Promise<void> {
-  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
-    "vscode.executeCodeActionProvider", uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value,
-  );
+  // The workbench hands the provider its markers, which follow the extension host's diagnostics a
+  // moment later: ask again for a while until the fix is offered.
+  let actions: vscode.CodeAction[] = [];
+  for (const deadline = Date.now() + 5_000; ; await sleep(50)) {
+    actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      "vscode.executeCodeActionProvider", uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value,
+    );
+    if (actions.some((a) => a.title === title) || Date.now() > deadline) break;
+  }
   // (The command's result does not carry the actions' `diagnostics`; the provider ties them.)
   const action = actions.find((a) => a.title === title);
   assert.ok(action, `no quick fix "${title}"; offered: ${actions.map((a) => a.title).join(" | ")}`);
@@ -123,7 +130,7 @@ export function stub<T extends object, K extends keyof T>(obj: T, key: K, impl: 
 }
 
 /** Records the messages shown with `vscode.window[kind]` (answered with nothing) until restore() is called. */
-export function recordMessages(kind: "showErrorMessage" | "showWarningMessage"): { readonly messages: string[]; restore(): void } {
+export function recordMessages(kind: "showErrorMessage" | "showWarningMessage" | "showInformationMessage"): { readonly messages: string[]; restore(): void } {
   const messages: string[] = [];
   const restore = stub(vscode.window, kind, (async (message: string) => {
     messages.push(message);
@@ -133,3 +140,50 @@ export function recordMessages(kind: "showErrorMessage" | "showWarningMessage"):
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface TreeNode { state?: { name: string; kind: string } }
+
+/** The Migrations view's migrations: name → `kind: description`. */
+export async function viewStates(a: Api): Promise<Record<string, string>> {
+  const nodes = (await a.view.getChildren(undefined)) as TreeNode[];
+  const states: Record<string, string> = {};
+  for (const node of nodes) {
+    if (!node.state) continue;
+    const item = await a.view.getTreeItem(node);
+    states[node.state.name] = `${node.state.kind}${item.description ? `: ${item.description}` : ""}`;
+  }
+  return states;
+}
+
+/** The view's state of `name` once it is there (the view follows file changes through a watcher). */
+export async function viewState(a: Api, name: string, timeoutMs = 10_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const state = (await viewStates(a))[name];
+    if (state !== undefined || Date.now() > until) return state;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Runs `fn` while modal warnings are answered with their first button; returns what was asked. */
+export async function confirming<T>(fn: () => Thenable<T>): Promise<{ result: T; asked: string[] }> {
+  const asked: string[] = [];
+  const restore = stub(vscode.window, "showWarningMessage", (async (message: string, options: vscode.MessageOptions, ...items: string[]) => {
+    asked.push(`${message}\n${options?.detail ?? ""}`);
+    return items[0];
+  }) as typeof vscode.window.showWarningMessage);
+  try {
+    return { result: await fn(), asked };
+  } finally {
+    restore();
+  }
+}
+
+/** Resolves when `check()` holds (polled every 50 ms); fails with `what` after `timeoutMs`. */
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}

@@ -4,17 +4,15 @@
  * finding with its level and region. Columns are UTF-16 code units, as the run declares.
  */
 import { rules } from "../registry.ts";
+import { RULE_DOCS_BASE_URL, ruleDocPath, ruleDocUrl } from "../rule-docs.ts";
 import { UNUSED_IGNORE } from "../suppression.ts";
 import type { Finding } from "../types.ts";
 
-/** Where a rule's documentation lives, relative to the repository root. */
-export function ruleDocPath(id: string): string {
-  return id === UNUSED_IGNORE ? "docs/configuration.md#suppression-comments" : `shared/lint/rules/${id}/README.md`;
-}
+export { ruleDocPath };
 
 export interface SarifOptions {
   readonly version: string;
-  /** Prefix for rule doc links (a repository URL ending in `/`); the doc path is appended. */
+  /** Prefix for rule doc links (a repository URL ending in `/`; default RULE_DOCS_BASE_URL); the doc path is appended. */
   readonly docsBase?: string;
 }
 
@@ -36,7 +34,7 @@ export function formatSarif(findings: readonly Finding[], options: SarifOptions)
           rules: descriptors.map((d) => ({
             id: d.id,
             shortDescription: { text: d.summary },
-            helpUri: `${options.docsBase ?? ""}${ruleDocPath(d.id)}`,
+            helpUri: ruleDocUrl(d.id, options.docsBase ?? RULE_DOCS_BASE_URL),
             defaultConfiguration: { level: level[d.level] },
           })),
         },

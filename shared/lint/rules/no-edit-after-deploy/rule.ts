@@ -1,4 +1,5 @@
-import { compareWithApplied } from "../../../migrations/index.ts";
+import { compareWithApplied, normalizeForChecksum } from "../../../migrations/index.ts";
+import type { Range } from "../../types.ts";
 import type { Rule } from "../../types.ts";
 
 const TOP = { range: { line: 1, column: 1, endLine: 1, endColumn: 1 } };
@@ -15,9 +16,11 @@ export const rule: Rule = {
     const byName = new Map(project.files.map((file) => [file.name, file]));
     for (const { name, deployedChecksum, localChecksum } of drifted) {
       const file = byName.get(name)!;
+      const deployedText = project.deployedSql?.get(name);
       const lineEnd = file.text.indexOf("\n");
       report(file.path, {
-        at: { start: 0, end: lineEnd < 0 ? file.text.length : lineEnd },
+        // At the first line that differs from the deployed text when it is known, else on line 1.
+        at: deployedText === undefined ? { start: 0, end: lineEnd < 0 ? file.text.length : lineEnd } : { range: firstChangedLine(deployedText, file.text) },
         message: `${name} was edited after it was deployed (deployed checksum ${deployedChecksum.slice(0, 12)}, local ${localChecksum.slice(0, 12)}); ` +
           "restore the deployed version and put the change in a new migration",
         help: "A deployed migration never runs again, so edits to it never reach the database; apply refuses drifted files.",
@@ -33,3 +36,16 @@ export const rule: Rule = {
     }
   },
 };
+
+/**
+ * The whole first line of `local` that differs from `deployed` (compared as the checksum reads them: BOM
+ * removed, CRLF as LF). When `local` only lost lines at its end, its last line.
+ */
+export function firstChangedLine(deployed: string, local: string): Range {
+  const before = normalizeForChecksum(deployed).split("\n");
+  const after = normalizeForChecksum(local).split("\n");
+  let at = 0;
+  while (at < before.length && at < after.length && before[at] === after[at]) at++;
+  at = Math.min(at, after.length - 1);
+  return { line: at + 1, column: 1, endLine: at + 1, endColumn: after[at].length + 1 };
+}
