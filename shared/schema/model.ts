@@ -9,6 +9,7 @@ import type { ParsedStatement } from "../sql/index.ts";
 import type { Range } from "../sql/index.ts";
 import type { ParsedMigration } from "./migrations.ts";
 import { SUPABASE_FUNCTIONS, SUPABASE_ROLES, SUPABASE_SCHEMAS, SUPABASE_TABLES } from "./supabase.ts";
+import { declareUnparsed } from "./unparsed.ts";
 import { applyStatement } from "./walk.ts";
 
 export type ObjectKind =
@@ -215,7 +216,11 @@ export function buildSchemaModel(files: readonly ParsedMigration[] = []): Schema
     const statements = file.parsed.statements;
     for (let i = 0; i < statements.length; i++) {
       const statement = statements[i];
-      if (!statement.node) continue;
+      if (!statement.node) {
+        // A CREATE that does not parse still declares its object: one syntax error, not one more finding per use.
+        if (statement.error) declareUnparsed(model, statement.text, new StatementPlace(file, statement), positionOf(file.order, statement.index));
+        continue;
+      }
       try {
         applyStatement(model, statement.kind!, statement.node, new StatementPlace(file, statement), positionOf(file.order, statement.index));
       } catch (error) {

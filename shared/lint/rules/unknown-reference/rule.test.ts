@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { lintErrors, lintOk } from "../../testing.ts";
+import { lintErrors, lintFixture, lintOk } from "../../testing.ts";
 
 const RULE = "unknown-reference";
 const brief = (f: { file: string; range: unknown; severity: string; message: string }) =>
@@ -73,4 +73,32 @@ test("unknown-reference: order matters within a file, and a dropped or renamed t
 test("unknown-reference: unqualified names resolve to public", async () => {
   await lintOk(RULE, { "001_x.sql": "create table if not exists t (id int primary key);\nalter table public.t add column if not exists b int;\n" });
   await lintErrors(RULE, { "001_x.sql": "create table if not exists t (id int primary key);\nalter table app.t add column b int;\n" });
+});
+
+test("unknown-reference: a CREATE TABLE that does not parse still declares its table: one error, the syntax error", async () => {
+  const findings = await lintFixture({
+    "001_a.sql": "create table if not exists public.a (\n  id uuid primary key,,\n  x text\n);\n" +
+      "alter table public.a enable row level security;\n" +
+      "create index if not exists a_x_idx on public.a (x);\n" +
+      "alter table a add column if not exists y int;\n",
+  });
+  assert.deepEqual(findings.map((f) => [f.rule, f.range.line, f.range.column, f.message]), [
+    ["syntax-error", 2, 23, 'syntax error at or near ","'],
+  ]);
+});
+
+test("unknown-reference: unparsed CREATEs of quoted, temporary and unlogged tables and of views declare them; other broken statements do not", async () => {
+  await lintOk(RULE, {
+    "001_a.sql": 'create unlogged table if not exists "My Schema"."T" (id int,, x int);\n' +
+      "create or replace temp view v as selec 1;\n" +
+      "create materialized view if not exists public.mv as select from from;\n",
+    "002_b.sql": 'alter table "My Schema"."T" add column if not exists y int;\n' +
+      "create table if not exists public.c (id int primary key, t_id int references \"My Schema\".\"T\" (id), v int references v, m int references mv);\n",
+  });
+  const findings = await lintErrors(RULE, {
+    "001_a.sql": "creat table public.a (id int);\ncreate table public.b (id int,);\ncreate publication p for table public.d wiht (publish = 'insert');\n",
+    "002_b.sql": "alter table public.a add column y int;\nalter table public.b add column y int;\nalter table public.d add column y int;\n" +
+      "alter table public.e add column y int;\n",
+  });
+  assert.deepEqual(findings.map((f) => `${f.file}:${f.range.line}`), ["scripts/002_b.sql:1", "scripts/002_b.sql:3", "scripts/002_b.sql:4"]);
 });
