@@ -6,6 +6,7 @@
 import * as vscode from "vscode";
 import { InvalidMigrationName, migrationTemplate, nextMigrationName, rollbackTemplate } from "../../shared/migrations/new-migration.ts";
 import { FunctionCallError } from "../../shared/client/index.ts";
+import { rollbacksForNewMigrations } from "../../shared/schema/rollback/folder.ts";
 import type { BaselineFileReport, BaselineRequest } from "../../shared/protocol/adoption.ts";
 import { applyMeta } from "./apply.ts";
 import type { Ctx } from "./ctx.ts";
@@ -56,8 +57,12 @@ const newMigration: Factory = (ctx) => async (arg?: unknown, presetName?: string
     if (await exists(uri)) throw new UserError(`${vscode.workspace.asRelativePath(uri)} already exists; not overwriting it.`);
   }
   await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(project.dirUri, "rollback"));
-  await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(migrationTemplate(next.fileName, name)));
-  await vscode.workspace.fs.writeFile(rollback, new TextEncoder().encode(rollbackTemplate(next.fileName)));
+  const text = migrationTemplate(next.fileName, name);
+  // The rollback derived from the template, after the folder's migrations (as `supamigrate new --rollback` does).
+  await project.load();
+  const derived = (await rollbacksForNewMigrations(project.migrations()))(next.fileName, text);
+  await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(text));
+  await vscode.workspace.fs.writeFile(rollback, new TextEncoder().encode(derived ?? rollbackTemplate(next.fileName)));
   for (const note of next.notes) ctx.log(note);
   await vscode.window.showTextDocument(rollback, { preview: false, viewColumn: vscode.ViewColumn.Beside });
   await vscode.window.showTextDocument(file, { preview: false, viewColumn: vscode.ViewColumn.One });

@@ -53,7 +53,7 @@ export function migrationTemplate(fileName: string, name: string, now: Date = ne
 -- security on every table in public, drop a policy (IF EXISTS) before creating it, and do not use
 -- BEGIN/COMMIT (each file runs in its own transaction).
 -- Destructive change (DROP TABLE/COLUMN, TRUNCATE, ALTER COLUMN TYPE, RENAME)? Add a rollback in
--- rollback/${fileName} (supamigrate new --rollback creates one).
+-- rollback/${fileName} (supamigrate rollback --generate ${fileName} derives one from this file).
 
 create table if not exists public.${table} (
   id uuid primary key default gen_random_uuid(),
@@ -69,6 +69,7 @@ create policy "${table}: authenticated can read" on public.${table}
 `;
 }
 
+/** The rollback skeleton, for a template with nothing derivable (shared/schema/rollback/ derives the real one). */
 export function rollbackTemplate(fileName: string): string {
   return `-- rollback/${fileName}
 -- Undoes ${fileName}. Runs in one transaction when the file is rolled back (supamigrate rollback).

@@ -218,7 +218,8 @@ function drop(model: SchemaModel, body: Json, position: number): void {
       const owa = object?.ObjectWithArgs;
       if (owa?.args_unspecified) model.drop(kind, `${nameKey(name)}(`, position, true);
       else {
-        const key = functionKey(nameKey(name), Array.isArray(owa?.objargs) ? owa.objargs : []);
+        // DROP FUNCTION's argument types come wrapped (`{ TypeName: … }`), unlike a parameter's argType.
+        const key = functionKey(nameKey(name), Array.isArray(owa?.objargs) ? owa.objargs.map((a: Json) => a?.TypeName ?? a) : []);
         if (key) model.drop(kind, key, position);
       }
     } else if (kind === "policy" || kind === "trigger") {
@@ -232,7 +233,7 @@ function drop(model: SchemaModel, body: Json, position: number): void {
 }
 
 /** The argument types of a function's parameters that are part of its identity (IN, INOUT and VARIADIC). */
-function parameterTypes(parameters: unknown): unknown[] {
+export function parameterTypes(parameters: unknown): unknown[] {
   const types: unknown[] = [];
   if (!Array.isArray(parameters)) return types;
   for (const parameter of parameters) {
@@ -243,7 +244,7 @@ function parameterTypes(parameters: unknown): unknown[] {
 }
 
 /** `schema.name(argtypes)`: the identity Postgres uses. */
-function functionKey(name: string | null, argTypes: readonly unknown[]): string | null {
+export function functionKey(name: string | null, argTypes: readonly unknown[]): string | null {
   if (!name) return null;
   let args = "";
   for (let i = 0; i < argTypes.length; i++) args += `${i > 0 ? "," : ""}${normalizeType(argTypes[i])}`;

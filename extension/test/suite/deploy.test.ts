@@ -134,6 +134,8 @@ suite("deploy: token, apply, drift, failure, rollback (real function + PostgreSQ
     try {
       assert.deepStrictEqual(created, { created: [file.fsPath, rollback.fsPath], notes: [] });
       assert.strictEqual(fs.readFileSync(file.fsPath, "utf8").split("\n")[0], "-- 004_add_tags.sql");
+      // The rollback is derived from the template (shared/schema/rollback), not a skeleton to fill in.
+      assert.match(fs.readFileSync(rollback.fsPath, "utf8"), /drop table if exists public\.tags;/);
       assert.strictEqual(vscode.window.activeTextEditor?.document.uri.fsPath, file.fsPath);
       const open = vscode.window.visibleTextEditors.filter((e) => e.document.uri.scheme === "file").map((e) => e.document.uri.fsPath).sort();
       assert.deepStrictEqual(open, [file.fsPath, rollback.fsPath].sort());

@@ -1,57 +1,46 @@
 /**
- * Which statements destroy something a rollback would have to restore, and what undoing each takes:
- * SQL when the inverse is mechanical (a rename), otherwise a TODO for the author.
+ * Which statements destroy something a rollback would have to restore, named for the message. What
+ * undoing each takes is the rollback generator's business (shared/schema/rollback/).
  */
-import {
-  type AstNode,
-  droppedObjects,
-  formatQualified,
-  nodeFields,
-  nodeKind,
-  quoteIdent,
-  relationName,
-  relationSql,
-} from "../../../sql/names.ts";
+import { type AstNode, droppedObjects, formatQualified, nodeFields, nodeKind, quoteIdent, relationName } from "../../../sql/names.ts";
 
 export interface Destructive {
   /** What the statement destroys, for the message: `DROP TABLE public.x`, `DELETE without WHERE on public.t`. */
   readonly what: string;
-  /** The undo, as SQL lines (a rename's inverse) or `-- TODO: …` comments. */
-  readonly undo: readonly string[];
+}
+
+/** What the rule knows around a statement: the rest of its file, and the migrations before it. */
+export interface Surroundings {
+  /** True when a statement after this one in the file creates `key` (`policy:public.t:p`, `publication:p`, `constraint:public.t:c`). */
+  recreatedLater(key: string): boolean;
+  /** True when this DROP … IF EXISTS names only objects an earlier migration already removed: it drops nothing. */
+  removedEarlier(drop: AstNode): boolean;
 }
 
 /** Object kinds whose `DROP … IF EXISTS` followed by a CREATE in the same file is a redefinition, not a loss. */
 const REDEFINABLE = new Set(["policy", "trigger", "function", "view", "index"]);
 
-const RESTORE_ROWS = "-- TODO: restore the rows from the pre-deployment backup.";
-
-/**
- * The destructive change a statement makes, or null; `recreatedLater(key)` says whether a statement
- * after it in the file creates the object `key` (as `createdObjectKeys` names it).
- */
-export function destructiveChange(node: AstNode, recreatedLater: (key: string) => boolean): Destructive | null {
+/** The destructive change a statement makes, or null. */
+export function destructiveChange(node: AstNode, around: Surroundings): Destructive | null {
   const kind = nodeKind(node);
   const fields = kind ? nodeFields(node, kind) : null;
   if (!fields) return null;
   switch (kind) {
     case "DropStmt":
-      return dropChange(node, recreatedLater);
+      return dropChange(fields, around);
+    case "DropdbStmt":
+      return { what: `DROP DATABASE ${quoteIdent(String(fields.dbname))}` };
     case "TruncateStmt": {
       const tables = (Array.isArray(fields.relations) ? fields.relations : []).map((r) => formatQualified(relationName(r)));
-      return { what: `TRUNCATE ${tables.join(", ")}`, undo: [RESTORE_ROWS] };
+      return { what: `TRUNCATE ${tables.join(", ")}` };
     }
     case "DeleteStmt":
     case "UpdateStmt": {
       if (fields.whereClause) return null;
-      const table = formatQualified(relationName(fields.relation));
-      const deletes = kind === "DeleteStmt";
-      return {
-        what: `${deletes ? "DELETE" : "UPDATE"} without WHERE on ${table}`,
-        undo: [deletes ? RESTORE_ROWS : "-- TODO: restore the previous values from the pre-deployment backup."],
-      };
+      return { what: `${kind === "DeleteStmt" ? "DELETE" : "UPDATE"} without WHERE on ${formatQualified(relationName(fields.relation))}` };
     }
     case "AlterTableStmt":
-      return fields.objtype === "OBJECT_TABLE" && Array.isArray(fields.cmds) ? alterTable(fields) : null;
+      return fields.objtype === "OBJECT_TABLE" && Array.isArray(fields.cmds) ? alterTable(fields, around) : null;
     case "RenameStmt":
       return renameChange(fields);
     default:
@@ -59,54 +48,54 @@ export function destructiveChange(node: AstNode, recreatedLater: (key: string) =
   }
 }
 
-function dropChange(node: AstNode, recreatedLater: (key: string) => boolean): Destructive | null {
-  const drop = droppedObjects(node)!;
-  if (drop.ifExists && REDEFINABLE.has(drop.kind) && drop.keys.length > 0 && drop.keys.every(recreatedLater)) return null;
-  const kind = String(nodeFields(node, "DropStmt")!.removeType).replace(/^OBJECT_/, "").replace("MATVIEW", "MATERIALIZED_VIEW").replaceAll("_", " ");
-  const names = drop.names.join(", ");
-  const holdsRows = ["table", "foreign table", "materialized view", "schema", "sequence"].includes(drop.kind);
-  return {
-    what: `DROP ${kind}${names ? ` ${names}` : ""}`,
-    undo: [`-- TODO: recreate ${names || `the ${kind.toLowerCase()}`} as an earlier migration defined it.`, ...(holdsRows ? [RESTORE_ROWS] : [])],
-  };
+function dropChange(drop: AstNode, around: Surroundings): Destructive | null {
+  const dropped = droppedObjects({ DropStmt: drop })!;
+  if (drop.removeType === "OBJECT_PUBLICATION") {
+    const names = (Array.isArray(drop.objects) ? drop.objects : []).map((o) => String(nodeFields(o, "String")?.sval));
+    // Dropped and created again below: a redefinition, as with policies.
+    if (dropped.ifExists && names.length > 0 && names.every((name) => around.recreatedLater(`publication:${name}`))) return null;
+    return { what: `DROP PUBLICATION ${names.map(quoteIdent).join(", ")}` };
+  }
+  if (dropped.ifExists && REDEFINABLE.has(dropped.kind) && dropped.keys.length > 0 && dropped.keys.every((key) => around.recreatedLater(key))) return null;
+  // Last, as it reads the schema model: an IF EXISTS drop of what an earlier migration removed drops nothing.
+  if (dropped.ifExists && around.removedEarlier(drop)) return null;
+  const kind = String(drop.removeType).replace(/^OBJECT_/, "").replace("MATVIEW", "MATERIALIZED_VIEW").replaceAll("_", " ");
+  const names = dropped.names.join(", ");
+  return { what: `DROP ${kind}${names ? ` ${names}` : ""}` };
 }
 
-function alterTable(alter: AstNode): Destructive | null {
+function alterTable(alter: AstNode, around: Surroundings): Destructive | null {
   const changes: string[] = [];
-  const undo: string[] = [];
-  for (const cmd of alter.cmds as unknown[]) {
-    const c = nodeFields(cmd, "AlterTableCmd");
-    if (c?.subtype !== "AT_DropColumn" && c?.subtype !== "AT_AlterColumnType") continue;
-    const table = relationSql(alter.relation);
-    const column = quoteIdent(String(c.name));
-    if (c.subtype === "AT_DropColumn") {
-      changes.push(`DROP COLUMN ${column}`);
-      undo.push(`-- TODO: alter table ${table} add column ${column} <its previous type>; then restore its values from the backup.`);
-    } else {
-      changes.push(`ALTER COLUMN ${column} TYPE`);
-      undo.push(`-- TODO: alter table ${table} alter column ${column} type <its previous type>;`);
+  const table = relationName(alter.relation);
+  const cmds = (alter.cmds as unknown[]).map((cmd) => nodeFields(cmd, "AlterTableCmd"));
+  cmds.forEach((c, i) => {
+    const column = quoteIdent(String(c?.name));
+    if (c?.subtype === "AT_DropColumn") changes.push(`DROP COLUMN ${column}`);
+    else if (c?.subtype === "AT_AlterColumnType") changes.push(`ALTER COLUMN ${column} TYPE`);
+    else if (c?.subtype === "AT_DropConstraint") {
+      // DROP CONSTRAINT IF EXISTS then ADD CONSTRAINT of the same name (later in the statement or the file) redefines it.
+      const readded = c.missing_ok === true && (
+        cmds.slice(i + 1).some((later) => later?.subtype === "AT_AddConstraint" && nodeFields(later.def, "Constraint")?.conname === c.name) ||
+        around.recreatedLater(constraintKey(table, String(c.name)))
+      );
+      if (!readded) changes.push(`DROP CONSTRAINT ${column}`);
     }
-  }
+  });
   if (changes.length === 0) return null;
-  return { what: `${changes.join(", ")} on ${formatQualified(relationName(alter.relation))}`, undo };
+  return { what: `${changes.join(", ")} on ${formatQualified(table)}` };
+}
+
+/** The key `recreatedLater` uses for a table's constraint. */
+export function constraintKey(table: { schema: string; name: string }, name: string): string {
+  return `constraint:${formatQualified(table)}:${name}`;
 }
 
 function renameChange(rename: AstNode): Destructive | null {
   const table = relationName(rename.relation);
   const newName = quoteIdent(String(rename.newname));
-  if (rename.renameType === "OBJECT_TABLE") {
-    const qualifier = typeof (rename.relation as AstNode | undefined)?.schemaname === "string" ? `${quoteIdent(table.schema)}.` : "";
-    return {
-      what: `RENAME of table ${formatQualified(table)} to ${newName}`,
-      undo: [`alter table ${qualifier}${newName} rename to ${quoteIdent(table.name)};`],
-    };
-  }
+  if (rename.renameType === "OBJECT_TABLE") return { what: `RENAME of table ${formatQualified(table)} to ${newName}` };
   if (rename.renameType === "OBJECT_COLUMN" && rename.relationType === "OBJECT_TABLE") {
-    const oldName = quoteIdent(String(rename.subname));
-    return {
-      what: `RENAME of column ${oldName} to ${newName} on ${formatQualified(table)}`,
-      undo: [`alter table ${relationSql(rename.relation)} rename column ${newName} to ${oldName};`],
-    };
+    return { what: `RENAME of column ${quoteIdent(String(rename.subname))} to ${newName} on ${formatQualified(table)}` };
   }
   return null;
 }
