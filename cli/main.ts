@@ -6,6 +6,7 @@
 import { setFlagsFromString } from "node:v8";
 import { Command, CommanderError } from "commander";
 import { dropOutputOnceReaderLeaves } from "./output/closed-pipe.ts";
+import { configureUsage } from "./output/usage.ts";
 import { version } from "./version.ts";
 
 type CommandModule = { register(program: Command): void };
@@ -32,6 +33,8 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   repair: () => import("./commands/repair.ts"),
   "import-history": () => import("./commands/import-history.ts"),
   init: () => import("./commands/init.ts"),
+  diff: () => import("./commands/diff.ts"),
+  backups: () => import("./commands/backups.ts"),
 };
 // The program itself has no options that take a value, so the first argument not starting with "-" is the command.
 const args = process.argv.slice(2);
@@ -43,6 +46,7 @@ const needed = onlyVersion ? [] : invoked !== undefined && Object.hasOwn(command
 if (invoked !== undefined && invoked !== "serve") setFlagsFromString("--liftoff-only");
 const modules = await Promise.all(needed.map((name) => commands[name]()));
 for (const module of modules) module.register(program);
+configureUsage(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -15,14 +15,16 @@ export interface CliProject {
   /** The configuration file's path, or null when there is none. */
   readonly configPath: string | null;
   readonly rules: Readonly<Record<string, import("../shared/lint/types.ts").SeveritySetting>>;
+  /** Where the folder came from: --dir, supamigrate.json, detected (scripts/, supabase/migrations/), or the default. */
+  readonly dirSource: "override" | "config" | "detected" | "default";
 }
 
 /** The project's migrations folder and rules; `dir`: the --dir flag, if given. */
 export async function openProject(dir?: string): Promise<CliProject> {
   const resolved = await resolveProject(nodeFileSystem, absolute("."), { migrationsDir: dir ?? null });
   if (!resolved.ok) throw new UsageError(resolved.errors.join("\n"));
-  const { migrationsDir, rules, configPath } = resolved.project;
-  return { dir: displayPath(migrationsDir), rules, configPath };
+  const { migrationsDir, rules, configPath, dirSource } = resolved.project;
+  return { dir: displayPath(migrationsDir), rules, configPath, dirSource };
 }
 
 /** A folder read from disk: its migrations, and the `.sql` files whose bytes are not UTF-8 text. */

@@ -1,8 +1,8 @@
 /**
  * `npm start`: the whole loop on this machine, with nothing to set up. Starts the function on the
  * embedded database (.supamigrate/pglite/), lints scripts/ (warnings are shown, errors stop it),
- * applies scripts/ through the function, prints the status table and stops the function. A second
- * run finds nothing pending.
+ * applies scripts/ through the function, prints the status table, stops the function and says what
+ * to do next (serve, --db-url, init in your own project). A second run finds nothing pending.
  *
  * 012_create_admin_user.sql needs an existing Auth user for ${admin_email}: on a real project you
  * create it in the Auth dashboard; here the embedded database gets a demo user `admin@studley.local`
@@ -31,6 +31,20 @@ const DEMO_ADMIN_SQL = `
 
 process.exitCode = await main();
 
+/** What to do after a run that worked: keep a function running, point at a real database, use it in your own project. */
+function nextSteps(dir: string): string[] {
+  return [
+    "",
+    "Next:",
+    "- Keep the function running: npx supamigrate serve (prints url: and token:), then apply with SUPAMIGRATE_URL and " +
+    "SUPAMIGRATE_TOKEN set, or from VS Code.",
+    `- Apply ${dir}/ to a database of your own, directly: npx supamigrate apply --db-url postgres://… (a Supabase project ` +
+    "or branch; plain PostgreSQL first needs supabase/local/supabase-bootstrap.sql).",
+    "- In your own project: npm install -D supamigrate, then npx supamigrate init (the Edge Function and supamigrate.json); " +
+    "docs/deploy.md and docs/ci.md take it from there.",
+  ];
+}
+
 async function main(): Promise<number> {
   const { dir } = await openProject();
   console.log(`Linting ${dir}/ …`);
@@ -53,6 +67,7 @@ async function main(): Promise<number> {
     console.log("\nStatus:");
     const result = await status(client, dir);
     for (const line of statusLines(result.status, result.local, dir)) console.log(line);
+    if (code === 0) for (const line of nextSteps(dir)) console.log(line);
     return code;
   } catch (error) {
     return reportError("start", error, false);

@@ -8,7 +8,8 @@ import { createClient, createEngineClient, type FunctionClient, isRegionName } f
 import { checkDbUrl, connectionFailureReason, dbUrlSecrets, redactDbUrl, scrubSecrets } from "../shared/protocol/db-url.ts";
 import { explainInterruption, INTERRUPTED_DIRECT_RUN, INTERRUPTED_FUNCTION_RUN } from "./interrupt.ts";
 import { nodeFetch } from "./node-fetch.ts";
-import { reportError, UsageError } from "./output/errors.ts";
+import { type ErrorFormat, NOT_AUTHORIZED, reportError, UsageError } from "./output/errors.ts";
+import { openProject as openLocalProject } from "./project.ts";
 
 export interface TargetFlags {
   readonly url?: string;
@@ -147,7 +148,9 @@ async function openDatabase(dbUrl: string): Promise<Target> {
 function withoutDbSecrets(error: unknown, dbUrl: string): unknown {
   const code = typeof (error as { code?: unknown } | null)?.code === "string" ? (error as { code: string }).code : null;
   const reason = code === null ? null : connectionFailureReason(code);
-  if (reason !== null) return Object.assign(new Error(`could not connect to the database given with --db-url: ${reason}.`), { code: "unreachable" });
+  // A refused login is a credential problem (exit 3), like the function's 401.
+  const refused = code === "28P01" || code === "28000";
+  if (reason !== null) return Object.assign(new Error(`could not connect to the database given with --db-url: ${reason}.`), { code: refused ? NOT_AUTHORIZED : "unreachable" });
   if (!(error instanceof Error)) return error;
   const message = scrubSecrets(error.message, dbUrlSecrets(dbUrl));
   return message === error.message ? error : Object.assign(new Error(message), { code });
@@ -164,24 +167,28 @@ export function withTargetOptions<T extends { option(flags: string, description:
 }
 
 /**
- * Opens the target, runs `work`, closes the target; errors become a message and exit code. With
- * `runsFiles` (apply, rollback), Ctrl-C / SIGTERM during the work say what the interrupted run leaves.
+ * Opens the target, runs `work`, closes the target; errors become a message and exit code (`format`
+ * json: plus a JSON line; github: plus `::error` annotations; `true` means json). With `runsFiles`
+ * (apply, rollback), Ctrl-C / SIGTERM during the work say what the interrupted run leaves.
  */
 export async function runWithTarget(
   command: string,
-  flags: TargetFlags,
-  json: boolean,
+  flags: TargetFlags & { readonly dir?: string },
+  format: boolean | ErrorFormat,
   work: (client: FunctionClient) => Promise<number>,
   options: { readonly runsFiles?: boolean } = {},
 ): Promise<number> {
   let target: Target | null = null;
   let stopExplaining = () => {};
+  const json = format === true || format === "json";
   try {
     target = await openTarget(flags);
     if (options.runsFiles) stopExplaining = explainInterruption(command, target.whenInterrupted, json);
     return await work(target.client);
   } catch (error) {
-    return reportError(command, flags.dbUrl ? withoutDbSecrets(error, flags.dbUrl) : error, json);
+    // github: the annotations name the files a refusal is about, in the folder as the user sees it.
+    const dir = format === "github" ? await openLocalProject(flags.dir).then((project) => project.dir, () => null) : null;
+    return reportError(command, flags.dbUrl ? withoutDbSecrets(error, flags.dbUrl) : error, { format: format === true ? "json" : format || "text", dir });
   } finally {
     stopExplaining();
     await target?.close().catch(() => {});

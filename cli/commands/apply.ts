@@ -21,6 +21,8 @@ export interface ApplyOptions {
   readonly meta: ApplyMeta;
   readonly format: OutputFormat;
   readonly stream: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Take no backups before destructive statements, for this reason (logged). */
+  readonly skipBackups?: string | null;
 }
 
 /** Applies the folder through `client`; resolves to the exit code (0 ok, 1 a file failed). */
@@ -44,6 +46,7 @@ export async function apply(client: FunctionClient, options: ApplyOptions): Prom
     to: options.to,
     placeholders: options.placeholders,
     meta: options.meta,
+    ...(options.skipBackups ? { skipBackups: { reason: options.skipBackups } } : {}),
   };
   const progress = await createProgress({ format: options.format, kind: "apply", dir: options.dir, stream: options.stream });
   let firstPending: string[] | null = null;
@@ -68,8 +71,12 @@ export function register(program: Command): void {
     .option("--to <name>", "stop after this file (inclusive)")
     .option("--set <name=value>", "a placeholder value, e.g. --set admin_email=you@example.com (repeatable)", collectSet, {})
     .addOption(new Option("--format <format>", "output format").choices(OUTPUT_FORMATS).default("text"))
-    .action(async (flags: { url?: string; dbUrl?: string; dir?: string; dryRun: boolean; to?: string; set: Record<string, string>; format: OutputFormat }) => {
-      process.exitCode = await runWithTarget("apply", flags, flags.format === "json", async (client) =>
+    .option("--skip-backups", "take no backup before destructive statements (when you made one yourself); needs --reason", false)
+    .option("--reason <text>", "why backups are skipped (goes into the event log)")
+    .action(async (flags: { url?: string; dbUrl?: string; dir?: string; dryRun: boolean; to?: string; set: Record<string, string>; format: OutputFormat; skipBackups: boolean; reason?: string }) => {
+      if (flags.skipBackups && !flags.reason?.trim()) throw new UsageError("--skip-backups needs --reason \"…\" (why no backup is needed: it goes into the event log).");
+      if (!flags.skipBackups && flags.reason !== undefined) throw new UsageError("--reason goes with --skip-backups.");
+      process.exitCode = await runWithTarget("apply", flags, flags.format, async (client) =>
         apply(client, {
           dir: (await openProject(flags.dir)).dir,
           dryRun: flags.dryRun,
@@ -78,6 +85,7 @@ export function register(program: Command): void {
           meta: runMeta(),
           format: flags.format,
           stream: process.stdout,
+          skipBackups: flags.skipBackups ? flags.reason! : null,
         }), { runsFiles: !flags.dryRun }); // a dry run commits nothing: an interrupted one needs no explaining
     });
 }

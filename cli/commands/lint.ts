@@ -1,7 +1,8 @@
 /**
  * `supamigrate lint [files…] [--dir scripts] [--format text|json|github|sarif] [--url URL] [--verbose] [--no-cache]`
  * Lints the migrations folder (or the given files, in the context of their folder) and prints the
- * findings. Exit 0: no errors; 1: findings at error severity; 2: usage or I/O error. A folder's result is
+ * findings (text: in colour on a terminal). Exit 0: no errors; 1: findings at error severity; 2: usage or
+ * I/O error; 3: the function refused the token given for --url (401/403). A folder's result is
  * cached in .supamigrate-cache/ (see ../lint-cache.ts): a hit prints the same bytes without loading the
  * SQL parser.
  */
@@ -9,11 +10,13 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, relative, resolve, sep } from "node:path";
 import type { Command } from "commander";
 import { CONFIG_FILE } from "../../shared/lint/config-file.ts";
-import { formatGithub, formatJson, formatSummary, formatText } from "../../shared/lint/format/text.ts";
+import { formatGithub, formatJson, formatSummary } from "../../shared/lint/format/text.ts";
 import type { Finding } from "../../shared/lint/types.ts";
 import { cacheKey, type CachedLint, hasEntry, readEntry, toCached, writeEntry } from "../lint-cache.ts";
 import { DIR_HELP, displayPath, openProject, readListingOrFail } from "../project.ts";
-import { UsageError } from "../output/errors.ts";
+import { colorsFor } from "../output/colors.ts";
+import { EXIT_NOT_AUTHORIZED, isAuthRefusal, UsageError } from "../output/errors.ts";
+import { lintSummary, lintText } from "../output/lint-text.ts";
 import type { LintListedFile } from "../../shared/lint/engine.ts";
 import { version } from "../version.ts";
 
@@ -28,8 +31,12 @@ export interface LintFlags {
   readonly cache?: boolean;
 }
 
-/** A usage or I/O problem: printed as `supamigrate lint: <message>`, exit 2. */
-class LintUsageError extends Error {}
+/** A usage or I/O problem: printed as `supamigrate lint: <message>`, exit 2 (3 when the function refused the token). */
+class LintUsageError extends Error {
+  constructor(message: string, readonly exitCode: number = 2) {
+    super(message);
+  }
+}
 
 export function register(program: Command): void {
   program.command("lint")
@@ -46,7 +53,7 @@ export function register(program: Command): void {
       } catch (error) {
         if (!(error instanceof LintUsageError)) throw error;
         process.stderr.write(`supamigrate lint: ${error.message}\n`);
-        process.exitCode = 2;
+        process.exitCode = error.exitCode;
       }
     });
 }
@@ -97,10 +104,9 @@ export async function lint(files: readonly string[], flags: LintFlags, env: Node
     if (result.files === 0 && !only) process.stderr.write(`supamigrate lint: no migrations in ${dir} (a migration is <number>_<name>.sql)\n`);
     verbose(`${dir}: ${result.files} migrations${ignored.length ? `; ignored (not .sql files): ${ignored.join(", ")}` : ""}`);
   }
-  process.stdout.write(await render(findings, linted, flags.format));
-  if (flags.format === "text" || flags.format === "github") {
-    process.stderr.write(`${formatSummary(findings, linted)}\n`);
-  }
+  process.stdout.write(await render(findings, linted, flags.format, env));
+  if (flags.format === "text") process.stderr.write(`${lintSummary(findings, linted, colorsFor(process.stderr, env))}\n`);
+  if (flags.format === "github") process.stderr.write(`${formatSummary(findings, linted)}\n`);
   for (const { dir, key } of useCache ? misses : []) {
     const failure = writeEntry(dir, key!, results.get(dir)!);
     if (failure) verbose(`${dir}: cache not written: ${failure}`);
@@ -117,11 +123,12 @@ async function readFolder(dir: string, only: Set<string> | null, cache: { config
   return { dir, only, listing, ignored, key, cached: key ? readEntry(dir, key) : null };
 }
 
-async function render(findings: readonly Finding[], files: number, format: LintFormat): Promise<string> {
+async function render(findings: readonly Finding[], files: number, format: LintFormat, env: NodeJS.ProcessEnv): Promise<string> {
   if (format === "json") return formatJson(findings, files);
   if (format === "github") return formatGithub(findings);
   if (format === "sarif") return (await import("../../shared/lint/format/sarif.ts")).formatSarif(findings, { version });
-  return formatText(findings);
+  // text: in colour on a terminal (NO_COLOR / FORCE_COLOR honoured); the same bytes as the contract's format otherwise.
+  return lintText(findings, colorsFor(process.stdout, env));
 }
 
 /** `supamigrate.json`'s text from the current folder (the repository root), or null when there is none. */
@@ -161,6 +168,7 @@ async function fetchApplied(url: string | undefined, token: string | null): Prom
     const status = await createClient({ url, token, fetch: nodeFetch }).status();
     return new Map(status.applied.map((m) => [m.name, m.checksum]));
   } catch (error) {
-    throw new LintUsageError(`could not fetch the deployed state from ${url}: ${error instanceof Error ? error.message : String(error)}`);
+    const exitCode = isAuthRefusal(error) ? EXIT_NOT_AUTHORIZED : 2;
+    throw new LintUsageError(`could not fetch the deployed state from ${url}: ${error instanceof Error ? error.message : String(error)}`, exitCode);
   }
 }

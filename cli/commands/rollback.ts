@@ -1,4 +1,4 @@
-/** `supamigrate rollback`: runs the stored rollbacks of the newest applied files, newest first. */
+/** `supamigrate rollback`: runs the stored rollbacks of the newest applied files, newest first (`--generate FILE` writes one instead: generate-rollback.ts). */
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { FunctionClient } from "../../shared/client/index.ts";
 import type { ApplyMeta, RollbackRequest } from "../../shared/protocol/types.ts";
@@ -6,6 +6,7 @@ import { runMeta } from "../meta.ts";
 import { UsageError } from "../output/errors.ts";
 import { createProgress, OUTPUT_FORMATS, type OutputFormat } from "../output/progress.ts";
 import { DIR_HELP, openProject } from "../project.ts";
+import { type GenerateFlags, runGenerate } from "./generate-rollback.ts";
 import { runWithTarget, withTargetOptions } from "../target.ts";
 
 export interface RollbackOptions {
@@ -39,14 +40,21 @@ function parseSteps(value: string): number {
 
 export function register(program: Command): void {
   withTargetOptions(program.command("rollback"))
-    .description("roll back the newest applied migrations with their stored rollback files (default: the last one)")
+    .description("roll back the newest applied migrations with their stored rollback files (default: the last one); " +
+      "with --generate FILE, write FILE's rollback instead")
     .option("--steps <n>", "roll back this many files, newest first (default 1)", parseSteps)
     .option("--to <name>", "roll back every file applied after this one (it stays applied)")
     .option("--dry-run", "run the rollbacks and roll them back: shows what would fail, commits nothing", false)
     .option("--dir <dir>", `${DIR_HELP}; for paths in messages`)
     .addOption(new Option("--format <format>", "output format").choices(OUTPUT_FORMATS).default("text"))
-    .action(async (flags: { url?: string; dbUrl?: string; steps?: number; to?: string; dryRun: boolean; dir?: string; format: OutputFormat }) => {
-      process.exitCode = await runWithTarget("rollback", flags, flags.format === "json", async (client) =>
+    .option("--generate <file>", "instead, write <dir>/rollback/<file> from the migration: every inverse that can be derived, a marker for the rest (local: no --url)")
+    .option("--force", "with --generate: replace an existing rollback file", false)
+    .action(async (flags: { url?: string; dbUrl?: string; steps?: number; to?: string; dryRun: boolean; dir?: string; format: OutputFormat } & GenerateFlags) => {
+      if (flags.generate !== undefined || flags.force) {
+        process.exitCode = await runGenerate(flags);
+        return;
+      }
+      process.exitCode = await runWithTarget("rollback", flags, flags.format, async (client) =>
         rollback(client, {
           steps: flags.steps ?? null,
           to: flags.to ?? null,

@@ -30,8 +30,12 @@ export function lineProgress(write: (line: string) => void, colors: Colors, path
         case "warning":
           // The client resumes by itself after a time-budget stop, and says so on the next line.
           if (event.code === "time-budget") break;
-          write(`${colors.yellow("!")} ${event.name ? `${event.name}: ` : ""}${event.message}`);
-          if (github) write(annotation("warning", { file: event.name ? pathOf(event.name) : undefined, title: event.code }, event.message));
+          write(`${colors.yellow("!")} ${event.name && !event.file ? `${event.name}: ` : ""}${event.message}`);
+          if (github) {
+            // A rollback round trip's finding sits on the rollback file (event.file), at its line when known.
+            const file = event.file ? pathOf(event.file) : event.name ? pathOf(event.name) : undefined;
+            write(annotation("warning", { file, line: event.line, col: event.column, title: event.code }, event.message));
+          }
           break;
         default:
           break;

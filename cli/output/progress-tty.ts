@@ -47,7 +47,7 @@ export async function ttyProgress(stream: NodeJS.WritableStream, colors: Colors,
         case "warning":
           // The client resumes by itself after a time-budget stop, and says so on the next line.
           if (event.code === "time-budget") break;
-          write(`${colors.yellow("!")} ${event.name ? `${event.name}: ` : ""}${event.message}`);
+          write(`${colors.yellow("!")} ${event.name && !event.file ? `${event.name}: ` : ""}${event.message}`);
           break;
         default:
           break;

@@ -5,11 +5,12 @@
  * route table (shared/protocol/routes.ts, through methods.ts).
  */
 import type {
-  ApplyEvent, ApplyRequest, DeployedRequest, DeployedResponse, DoneEvent, PlanResponse, RollbackRequest, StatusResponse,
+  ApplyEvent, ApplyRequest, BackupsPruneRequest, BackupsPruneResponse, DeployedRequest, DeployedResponse, DoneEvent, PlanResponse, RollbackRequest, StatusResponse,
 } from "../protocol/types.ts";
 import type {
   BaselineRequest, BaselineResponse, ImportHistoryRequest, ImportHistoryResponse, RepairRequest, RepairResponse,
 } from "../protocol/adoption.ts";
+import type { CatalogSnapshot } from "../protocol/catalog.ts";
 import { ROUTES } from "../protocol/routes.ts";
 import { describeRefusal } from "./describe.ts";
 import { FunctionCallError, STREAM_ENDED_MESSAGE } from "./errors.ts";
@@ -50,6 +51,8 @@ export interface FunctionClient {
   status(): Promise<StatusResponse>;
   /** The deployed text of tracked files (untracked names are left out of the answer). */
   deployed(request: DeployedRequest): Promise<DeployedResponse>;
+  /** The live catalog's snapshot (`GET catalog`): what `verify --schema` compares with the migrations. */
+  catalog(): Promise<CatalogSnapshot>;
   plan(request: ApplyRequest): Promise<PlanResponse>;
   apply(request: ApplyRequest, onEvent?: EventHandler): Promise<DoneEvent>;
   rollback(request: RollbackRequest, onEvent?: EventHandler): Promise<DoneEvent>;
@@ -57,6 +60,8 @@ export interface FunctionClient {
   baseline(request: BaselineRequest): Promise<BaselineResponse>;
   repair(request: RepairRequest): Promise<RepairResponse>;
   importHistory(request: ImportHistoryRequest): Promise<ImportHistoryResponse>;
+  /** Drops backup tables (docs/engine.md, "Backups"). */
+  pruneBackups(request: BackupsPruneRequest): Promise<BackupsPruneResponse>;
 }
 
 export function createClient(options: ClientOptions): FunctionClient {

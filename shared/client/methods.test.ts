@@ -16,12 +16,14 @@ const DONE: DoneEvent = { event: "done", applied: [], failed: null, stoppedBy: n
 const EVERY_METHOD: Record<keyof FunctionClient, (client: FunctionClient) => Promise<unknown>> = {
   status: (client) => client.status(),
   deployed: (client) => client.deployed({ names: ["001_a.sql"] }),
+  catalog: (client) => client.catalog(),
   plan: (client) => client.plan({ migrations: files }),
   apply: (client) => client.apply({ migrations: files }),
   rollback: (client) => client.rollback({ steps: 1 }),
   baseline: (client) => client.baseline({ migrations: files }),
   repair: (client) => client.repair({ action: "forget", name: "001_a.sql", reason: "why" }),
   importHistory: (client) => client.importHistory({ migrations: files }),
+  pruneBackups: (client) => client.pruneBackups({ all: true }),
 };
 
 test("over HTTP, each method calls its route with the table's method and path and reads the answer the table declares", async () => {
@@ -65,12 +67,14 @@ test("over an engine in this process, each method makes its route's engine call 
   const engine: MigrationEngine = {
     status: async () => (calls.push("status"), { applied: [], lock: null }),
     deployed: async () => (calls.push("deployed"), { files: [] }),
+    catalog: async () => (calls.push("catalog"), { format: 1, server: "15", objects: [] }),
     plan: async () => (calls.push("plan"), { ok: true, plan: { pending: [], applied: [], drifted: [], missing: [], outOfOrder: [], unresolvedPlaceholders: [] } }),
     prepareApply: async () => (calls.push("prepareApply"), { ok: true, run }),
     prepareRollback: async () => (calls.push("prepareRollback"), { ok: true, run }),
     baseline: async () => (calls.push("baseline"), { ok: true, result: { dryRun: false, forced: false, recorded: [], files: [], mismatched: [] } }),
     repair: async () => (calls.push("repair"), { ok: true, result: { action: "forget", name: "001_a.sql", oldChecksum: "0", newChecksum: null, actor: null } }),
     importHistory: async () => (calls.push("importHistory"), { ok: true, result: { dryRun: false, recorded: [], alreadyTracked: [], unmatched: [] } }),
+    pruneBackups: async () => (calls.push("pruneBackups"), { ok: true, result: { dryRun: false, pruned: [] } }),
     close: async () => {},
   };
   const client = createEngineClient(engine, "the database");

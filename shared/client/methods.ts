@@ -20,11 +20,13 @@ export function clientMethods(call: RouteCall): FunctionClient {
   return {
     status: () => route("status", undefined),
     deployed: (request) => route("deployed", request),
+    catalog: () => route("catalog", undefined),
     plan: (request) => route("plan", request),
     apply: (request, onEvent) => route("apply", request, onEvent),
     rollback: (request, onEvent) => route("rollback", request, onEvent),
     baseline: (request) => route("baseline", request),
     repair: (request) => route("repair", request),
     importHistory: (request) => route("import-history", request),
+    pruneBackups: (request) => route("backups-prune", request),
   };
 }

@@ -15,6 +15,7 @@ import { takeLock } from "./tracking/take-lock.ts";
 import { recordInSupabaseHistorySql } from "./adoption/supabase-history.ts";
 import { withBackups } from "./backups/take.ts";
 import { farFromDatabase, farFromDatabaseWarning } from "./run/distance.ts";
+import { rollbackRoundTrip } from "./run/round-trip.ts";
 import type { Prepared } from "./types.ts";
 
 type Sql = postgres.Sql;
@@ -72,6 +73,7 @@ function applyRun(
   const units: RunUnit[] = checked.files.map(({ pending, file, rollbackSql }) => ({
     name: pending.name,
     file: skipBackups === null ? withBackups(file, pending.name, options.backupMaxBytes) : file,
+    roundTrip: dryRun ? rollbackRoundTrip(lock, pending.name, rollbackSql, options) : null,
     record: {
       sql: () => {
         const row = {

@@ -13,6 +13,8 @@ import { prepareRollback } from "./rollback.ts";
 import { plan } from "./plan.ts";
 import { status } from "./status.ts";
 import { deployed } from "./deployed.ts";
+import { pruneBackups } from "./backups/prune.ts";
+import { catalogSnapshot } from "./catalog/read.ts";
 import type { EngineOptions, MigrationEngine, Prepared, PreparedRun } from "./types.ts";
 
 export type { EngineOptions, MigrationEngine, Prepared, PreparedRun, Rejection } from "./types.ts";
@@ -69,12 +71,14 @@ export function createEngine(given: postgres.Sql, engineOptions?: EngineOptions)
   return {
     status: () => (ensureOpen(), againIfSessionEnded(() => status(database()))),
     deployed: (request) => (ensureOpen(), againIfSessionEnded(() => deployed(database(), request))),
+    catalog: () => (ensureOpen(), againIfSessionEnded(() => catalogSnapshot(database()))),
     plan: (request) => (ensureOpen(), againIfSessionEnded(() => plan(database(), request))),
     prepareApply: async (request) => (ensureOpen(), track(await againIfSessionEnded(() => prepareApply(database(), request, options)))),
     prepareRollback: async (request) => (ensureOpen(), track(await againIfSessionEnded(() => prepareRollback(database(), request, options)))),
     baseline: (request) => (ensureOpen(), baseline(database(), request, options)),
     repair: (request) => (ensureOpen(), repair(database(), request, options)),
     importHistory: (request) => (ensureOpen(), importHistory(database(), request, options)),
+    pruneBackups: (request) => (ensureOpen(), pruneBackups(database(), request, options)),
     database,
     async close() {
       if (closed) return;

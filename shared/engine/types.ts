@@ -4,7 +4,9 @@
  * once a run starts it reports progress as events and ends with a DoneEvent.
  */
 import type postgres from "postgres";
-import type { ApplyEvent, ApplyRequest, DoneEvent, PlanResponse, RollbackRequest, StatusResponse } from "../protocol/types.ts";
+import type {
+  ApplyEvent, ApplyRequest, BackupsPruneRequest, BackupsPruneResponse, DoneEvent, PlanResponse, RollbackRequest, StatusResponse,
+} from "../protocol/types.ts";
 import type { BaselineRequest, BaselineResponse, ImportHistoryRequest, ImportHistoryResponse, RepairRequest, RepairResponse } from "../protocol/adoption.ts";
 import type { RouteEngine } from "../protocol/route-engine.ts";
 
@@ -84,6 +86,8 @@ export interface MigrationEngine extends RouteEngine {
   baseline(request: BaselineRequest): Promise<AdoptionResult<BaselineResponse>>;
   repair(request: RepairRequest): Promise<AdoptionResult<RepairResponse>>;
   importHistory(request: ImportHistoryRequest): Promise<AdoptionResult<ImportHistoryResponse>>;
+  /** Drops backup tables no longer wanted (backups/prune.ts). */
+  pruneBackups(request: BackupsPruneRequest): Promise<AdoptionResult<BackupsPruneResponse>>;
   /**
    * The postgres.js instance the engine uses now: the one given to createEngine until a session that
    * ended mid-run made the engine replace it. Other users of the same database (the function's user

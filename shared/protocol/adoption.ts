@@ -50,6 +50,29 @@ export interface ImportHistoryRequest {
   readonly migrations: ApplyRequest["migrations"];
   readonly dryRun?: boolean;
   readonly meta?: ApplyMeta;
+  /**
+   * History rows that match no local file, acknowledged after review (a file renamed or dropped on
+   * purpose): each is logged (`history-row-accepted`, with the reason and the actor) and is not
+   * reported as unmatched again, by this run or any later one.
+   */
+  readonly acceptUnmatched?: readonly HistoryRowAcceptance[];
+}
+
+/** One unmatched history row to acknowledge: `row` is its version or `<version>_<name>`, as import-history lists it. */
+export interface HistoryRowAcceptance {
+  readonly row: string;
+  readonly reason: string;
+}
+
+/** A history row with no local file, acknowledged (by this request or an earlier one). */
+export interface AcknowledgedHistoryRow {
+  readonly version: string;
+  readonly name: string | null;
+  readonly reason: string;
+  /** Who acknowledged it (the verified caller). */
+  readonly actor: string | null;
+  /** When it was recorded; null on a dry run (not recorded). */
+  readonly at: string | null;
 }
 
 export interface ImportHistoryResponse {
@@ -58,6 +81,8 @@ export interface ImportHistoryResponse {
   readonly recorded: string[];
   /** Matched files already in the tracking table (left as is). */
   readonly alreadyTracked: string[];
-  /** History rows with no matching local file, and why. */
+  /** History rows with no matching local file, and why (acknowledged rows are not listed). */
   readonly unmatched: Array<{ readonly version: string; readonly name: string | null; readonly reason: string }>;
+  /** Unmatched rows acknowledged (`acceptUnmatched`, now or by an earlier run); absent from functions older than it. */
+  readonly acknowledged?: AcknowledgedHistoryRow[];
 }

@@ -22,11 +22,14 @@ export const ROLLBACK_BODY_ERRORS = ["invalid-request", "unknown-field", "invali
 /** validateRepairRequest. */
 export const REPAIR_BODY_ERRORS = ["invalid-request", "unknown-field", "invalid-name", "missing-reason"] as const;
 
-/** validateImportHistoryRequest: the apply body without `to` and `placeholders`. */
-export const IMPORT_HISTORY_BODY_ERRORS = ["invalid-request", "unknown-field", "invalid-name", "duplicate-name"] as const;
+/** validateImportHistoryRequest: the apply body without `to` and `placeholders`, plus `acceptUnmatched` (each with a reason). */
+export const IMPORT_HISTORY_BODY_ERRORS = ["invalid-request", "unknown-field", "invalid-name", "duplicate-name", "missing-reason"] as const;
 
 /** validateDeployedRequest. */
 export const DEPLOYED_BODY_ERRORS = ["invalid-request", "unknown-field", "invalid-name"] as const;
+
+/** validateBackupsPruneRequest. */
+export const BACKUPS_PRUNE_BODY_ERRORS = ["invalid-request", "unknown-field", "invalid-name"] as const;
 
 /** Every engine call that writes: it takes the migration lock, which a transaction pooler cannot hold. */
 export const LOCK_ERRORS = ["transaction-pooler", "lock-held"] as const;
@@ -46,7 +49,7 @@ export const ROLLBACK_ENGINE_ERRORS = ["invalid-steps", "conflicting-options", "
 /** The engine's refusals of the adoption routes (docs/adoption.md). */
 export const BASELINE_ENGINE_ERRORS = ["unknown-target", "already-tracked", "baseline-mismatch", ...LOCK_ERRORS] as const;
 export const REPAIR_ENGINE_ERRORS = ["missing-reason", "not-tracked", "checksum-unchanged", ...LOCK_ERRORS] as const;
-export const IMPORT_HISTORY_ENGINE_ERRORS = ["no-supabase-history", ...LOCK_ERRORS] as const;
+export const IMPORT_HISTORY_ENGINE_ERRORS = ["no-supabase-history", "missing-reason", "unknown-history-row", ...LOCK_ERRORS] as const;
 
 /** Any code a route may answer (`not-found` is no route's: it is the answer when no route matches). */
 export type ErrorCode =
@@ -57,6 +60,8 @@ export type ErrorCode =
   | (typeof ROLLBACK_BODY_ERRORS)[number]
   | (typeof REPAIR_BODY_ERRORS)[number]
   | (typeof IMPORT_HISTORY_BODY_ERRORS)[number]
+  | (typeof DEPLOYED_BODY_ERRORS)[number]
+  | (typeof BACKUPS_PRUNE_BODY_ERRORS)[number]
   | (typeof APPLY_ENGINE_ERRORS)[number]
   | (typeof ROLLBACK_ENGINE_ERRORS)[number]
   | (typeof BASELINE_ENGINE_ERRORS)[number]

@@ -7,7 +7,8 @@
 import type {
   BaselineRequest, BaselineResponse, ImportHistoryRequest, ImportHistoryResponse, RepairRequest, RepairResponse,
 } from "./adoption.ts";
-import type { ApplyEvent, ApplyRequest, DeployedRequest, DeployedResponse, DoneEvent, PlanResponse, RollbackRequest, StatusResponse } from "./types.ts";
+import type { ApplyEvent, ApplyRequest, BackupsPruneRequest, BackupsPruneResponse, DeployedRequest, DeployedResponse, DoneEvent, PlanResponse, RollbackRequest, StatusResponse } from "./types.ts";
+import type { CatalogSnapshot } from "./catalog.ts";
 
 /** A refusal before anything ran (the engine's Rejection): the HTTP status, a kebab-case code, a message that says how to fix it. */
 export interface Refusal {
@@ -28,10 +29,12 @@ type Answer<Key extends string, T> = ({ readonly ok: true } & { readonly [K in K
 export interface RouteEngine {
   status(): Promise<StatusResponse>;
   deployed(request: DeployedRequest): Promise<DeployedResponse>;
+  catalog(): Promise<CatalogSnapshot>;
   plan(request: ApplyRequest): Promise<Answer<"plan", PlanResponse>>;
   prepareApply(request: ApplyRequest): Promise<Answer<"run", AcceptedRun>>;
   prepareRollback(request: RollbackRequest): Promise<Answer<"run", AcceptedRun>>;
   baseline(request: BaselineRequest): Promise<Answer<"result", BaselineResponse>>;
   repair(request: RepairRequest): Promise<Answer<"result", RepairResponse>>;
   importHistory(request: ImportHistoryRequest): Promise<Answer<"result", ImportHistoryResponse>>;
+  pruneBackups(request: BackupsPruneRequest): Promise<Answer<"result", BackupsPruneResponse>>;
 }

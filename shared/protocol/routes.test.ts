@@ -52,7 +52,7 @@ test("routeNamed: the table's routes, nothing else (not even Object's own keys)"
   }
 });
 
-test("who may call what: health anyone; status, plan and deployed read; apply, rollback and the adoption routes write", () => {
+test("who may call what: health anyone; status, plan, deployed and catalog read; apply, rollback and the adoption routes write", () => {
   assert.deepEqual(
     Object.fromEntries(ROUTE_LIST.map((route) => [route.name, `${route.method} ${route.access} ${route.answer}`])),
     {
@@ -65,6 +65,8 @@ test("who may call what: health anyone; status, plan and deployed read; apply, r
       repair: "POST write json",
       "import-history": "POST write json",
       deployed: "POST read json",
+      "backups-prune": "POST write json",
+      catalog: "GET read json",
     },
   );
   // Every route that writes records who ran it from the verified caller, never from the client's meta.actor.

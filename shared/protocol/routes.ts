@@ -9,17 +9,18 @@ import type {
   BaselineRequest, BaselineResponse, ImportHistoryRequest, ImportHistoryResponse, RepairRequest, RepairResponse,
 } from "./adoption.ts";
 import {
-  APPLY_BODY_ERRORS, APPLY_ENGINE_ERRORS, BASELINE_ENGINE_ERRORS, BODY_ERRORS, DEPLOYED_BODY_ERRORS, DOOR_ERRORS, type ErrorCode, errorCodes,
+  APPLY_BODY_ERRORS, APPLY_ENGINE_ERRORS, BACKUPS_PRUNE_BODY_ERRORS, BASELINE_ENGINE_ERRORS, BODY_ERRORS, LOCK_ERRORS, DEPLOYED_BODY_ERRORS, DOOR_ERRORS, type ErrorCode, errorCodes,
   IMPORT_HISTORY_BODY_ERRORS, IMPORT_HISTORY_ENGINE_ERRORS, PLAN_ENGINE_ERRORS, REPAIR_BODY_ERRORS, REPAIR_ENGINE_ERRORS,
   ROLLBACK_BODY_ERRORS, ROLLBACK_ENGINE_ERRORS, ROUTING_ERRORS,
 } from "./error-codes.ts";
 import type { Scope } from "./identity.ts";
+import type { CatalogSnapshot } from "./catalog.ts";
 import type { AcceptedRun, Refusal, RouteEngine } from "./route-engine.ts";
 import type {
-  ApplyMeta, ApplyRequest, DeployedRequest, DeployedResponse, DoneEvent, HealthResponse, PlanResponse, RollbackRequest, StatusResponse,
+  ApplyMeta, ApplyRequest, BackupsPruneRequest, BackupsPruneResponse, DeployedRequest, DeployedResponse, DoneEvent, HealthResponse, PlanResponse, RollbackRequest, StatusResponse,
 } from "./types.ts";
 import {
-  validateApplyRequest, validateBaselineRequest, validateDeployedRequest, validateImportHistoryRequest, validateRepairRequest, validateRollbackRequest,
+  validateApplyRequest, validateBackupsPruneRequest, validateBaselineRequest, validateDeployedRequest, validateImportHistoryRequest, validateRepairRequest, validateRollbackRequest,
   type Validated,
 } from "./validate.ts";
 
@@ -110,6 +111,18 @@ const deployed: JsonRoute<"deployed", DeployedRequest, DeployedResponse> = {
   errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS, BODY_ERRORS, DEPLOYED_BODY_ERRORS),
 };
 
+/** The live catalog's snapshot (shared/engine/catalog/), which `verify --schema` compares with the migrations. */
+const catalog: JsonRoute<"catalog", undefined, CatalogSnapshot> = {
+  name: "catalog",
+  method: "GET",
+  access: "read",
+  validate: null,
+  verifiedActor: false,
+  answer: "json",
+  call: async (engine) => answered(await engine.catalog()),
+  errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS),
+};
+
 const plan: JsonRoute<"plan", ApplyRequest, PlanResponse> = {
   name: "plan",
   method: "POST",
@@ -169,8 +182,15 @@ const importHistory: JsonRoute<"import-history", ImportHistoryRequest, ImportHis
   errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS, BODY_ERRORS, IMPORT_HISTORY_BODY_ERRORS, IMPORT_HISTORY_ENGINE_ERRORS),
 };
 
+/** Drops backup tables (docs/engine.md, "Backups"): it writes, so write scope and the verified actor. */
+const backupsPrune: JsonRoute<"backups-prune", BackupsPruneRequest, BackupsPruneResponse> = {
+  name: "backups-prune", ...WRITES, validate: validateBackupsPruneRequest, answer: "json",
+  call: async (engine, request) => result(await engine.pruneBackups(request)),
+  errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS, BODY_ERRORS, BACKUPS_PRUNE_BODY_ERRORS, LOCK_ERRORS),
+};
+
 /** Every route, in the order the 404 message lists them. */
-export const ROUTE_LIST = [health, status, plan, apply, rollback, baseline, repair, importHistory, deployed] as const;
+export const ROUTE_LIST = [health, status, plan, apply, rollback, baseline, repair, importHistory, deployed, backupsPrune, catalog] as const;
 
 export type Route = (typeof ROUTE_LIST)[number];
 export type RouteName = Route["name"];

@@ -3,6 +3,8 @@
  * engine, the function's HTTP shell and the client the CLI and the extension use.
  */
 
+import type { CatalogDifference } from "./catalog.ts";
+
 /** One migration in a request: a bare contract file name, its SQL, its rollback SQL or null. */
 export interface MigrationPayload {
   readonly name: string;
@@ -83,7 +85,21 @@ export interface DoneEvent {
 /** One line of the `apply`/`rollback` NDJSON stream. */
 export type ApplyEvent =
   | { readonly event: "start"; readonly pending: string[]; readonly dryRun: boolean }
-  | { readonly event: "warning"; readonly code: string; readonly message: string; readonly name?: string }
+  | {
+    readonly event: "warning";
+    readonly code: string;
+    readonly message: string;
+    readonly name?: string;
+    /**
+     * The file the warning is about when it is not the migration `name` itself, relative to the migrations
+     * folder (`rollback/020_x.sql`), with the 1-based place in it when known (a dry run's rollback round trip).
+     */
+    readonly file?: string;
+    readonly line?: number;
+    readonly column?: number;
+    /** A rollback round trip's finding (`rollback-incomplete`): the object the rollback does not put back. */
+    readonly difference?: CatalogDifference;
+  }
   | { readonly event: "migration-start"; readonly name: string }
   | { readonly event: "applied"; readonly name: string; readonly durationMs: number; readonly dryRun: boolean }
   | { readonly event: "rolled-back"; readonly name: string; readonly durationMs: number; readonly dryRun: boolean }
@@ -107,6 +123,10 @@ export interface AppliedMigration {
   readonly transactional: boolean;
   readonly gitSha: string | null;
   readonly ciRun: string | null;
+  /** Present (true) when the row was recorded without running its file (docs/adoption.md); absent otherwise. */
+  readonly baselined?: true;
+  /** With `baselined`: where the row came from, `baseline` or `supabase-cli` (import-history). */
+  readonly source?: string | null;
 }
 
 /** `GET status` answer. */
@@ -116,6 +136,42 @@ export interface StatusResponse {
   readonly lock: { readonly holder: string; readonly since: string } | null;
   /** The event log's hash chain, checked (absent from functions older than the chain). */
   readonly eventLog?: EventLogCheck;
+  /** Backups kept in supamigrate_backup (absent from functions older than tracking schema 5). */
+  readonly backups?: readonly BackupSummary[];
+}
+
+/** A copy of data taken before a destructive statement (docs/engine.md, "Backups"). */
+export interface BackupSummary {
+  readonly id: number;
+  /** The migration whose statement it was taken before. */
+  readonly migration: string;
+  /** `table` (DROP TABLE), `column` (DROP COLUMN, type change), `deleted-rows`/`updated-rows` (DELETE/UPDATE without WHERE, TRUNCATE). */
+  readonly kind: "table" | "column" | "deleted-rows" | "updated-rows";
+  /** The table it was taken of, `public.invoices`. */
+  readonly source: string;
+  readonly column: string | null;
+  /** Where the copy is, `supamigrate_backup.<name>`. */
+  readonly backupTable: string;
+  readonly rows: number;
+  readonly bytes: number;
+  readonly createdAt: string;
+  /** When a rollback put the data back (the copy is kept until pruned). */
+  readonly restoredAt: string | null;
+}
+
+/** `POST backups-prune` body: which backups to drop (one of the three), and whether only to say so. */
+export interface BackupsPruneRequest {
+  readonly migration?: string;
+  readonly olderThanDays?: number;
+  readonly all?: boolean;
+  readonly dryRun?: boolean;
+  readonly meta?: ApplyMeta;
+}
+
+export interface BackupsPruneResponse {
+  readonly dryRun: boolean;
+  /** The backups dropped (or, in a dry run, that would be). */
+  readonly pruned: readonly BackupSummary[];
 }
 
 /** `POST deployed` body: the files whose deployed text is wanted. */

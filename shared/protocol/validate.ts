@@ -4,8 +4,8 @@
  * that says how to fix it). Nothing is trusted that is not checked here.
  */
 import { describeNamingRule, isBareFileName, parseMigrationName, unsafePlaceholderValue } from "../migrations/index.ts";
-import type { AppliedReference, ApplyMeta, ApplyRequest, DeployedRequest, MigrationPayload, RollbackRequest } from "./types.ts";
-import type { BaselineRequest, ImportHistoryRequest, RepairRequest } from "./adoption.ts";
+import type { AppliedReference, ApplyMeta, ApplyRequest, BackupsPruneRequest, DeployedRequest, MigrationPayload, RollbackRequest } from "./types.ts";
+import type { BaselineRequest, HistoryRowAcceptance, ImportHistoryRequest, RepairRequest } from "./adoption.ts";
 
 export const MAX_MIGRATIONS = 5000;
 export const MAX_ROLLBACK_STEPS = 1000;
@@ -228,14 +228,42 @@ export function validateBaselineRequest(body: unknown): Validated<BaselineReques
   return { ok: true, value: { ...checked.value, force: force === true } };
 }
 
-/** Checks a `POST import-history` body: `migrations`, `dryRun`, `meta`. */
+/** Checks a `POST import-history` body: `migrations`, `dryRun`, `meta`, and optionally `acceptUnmatched`. */
 export function validateImportHistoryRequest(body: unknown): Validated<ImportHistoryRequest> {
   if (!isPlainObject(body)) return invalid("invalid-request", "the body must be a JSON object like {\"migrations\": [...]}");
-  const unknown = unknownKey(body, ["migrations", "dryRun", "meta"], "the body");
+  const unknown = unknownKey(body, ["migrations", "dryRun", "meta", "acceptUnmatched"], "the body");
   if (unknown) return unknown;
-  const checked = validateApplyRequest(body);
+  const { acceptUnmatched, ...rest } = body;
+  const checked = validateApplyRequest(rest);
   if (!checked.ok) return checked;
-  return { ok: true, value: { migrations: checked.value.migrations, dryRun: checked.value.dryRun, meta: checked.value.meta } };
+  const value: ImportHistoryRequest = { migrations: checked.value.migrations, dryRun: checked.value.dryRun, meta: checked.value.meta };
+  if (acceptUnmatched === undefined || acceptUnmatched === null) return { ok: true, value };
+  const accepted = validateAcceptUnmatched(acceptUnmatched);
+  return accepted.ok ? { ok: true, value: { ...value, acceptUnmatched: accepted.value } } : accepted;
+}
+
+/** `acceptUnmatched`: `[{"row": "<version>" | "<version>_<name>", "reason": "…"}]`, each with a reason for the event log. */
+function validateAcceptUnmatched(list: unknown): Validated<HistoryRowAcceptance[]> {
+  if (!Array.isArray(list) || list.length > MAX_MIGRATIONS) {
+    return invalid("invalid-request", `"acceptUnmatched" must be an array of {"row", "reason"} (at most ${MAX_MIGRATIONS}), or left out`);
+  }
+  const out: HistoryRowAcceptance[] = [];
+  for (const [index, item] of list.entries()) {
+    const where = `"acceptUnmatched"[${index}]`;
+    if (!isPlainObject(item)) return invalid("invalid-request", `${where} must be an object {"row", "reason"}`);
+    const unknown = unknownKey(item, ["row", "reason"], where);
+    if (unknown) return unknown;
+    const { row, reason } = item;
+    if (typeof row !== "string" || !/^\d+(_[^\s/\\]+)?$/.test(row) || row.length > MAX_META_LENGTH) {
+      return invalid("invalid-request", `${where}.row must name a history row as import-history lists it: its version (20240102090000) or <version>_<name>`);
+    }
+    if (typeof reason !== "string" || reason.trim().length === 0) {
+      return invalid("missing-reason", `${where} needs a non-empty "reason" (CLI: --reason "…"): it goes into the event log`);
+    }
+    if (reason.length > MAX_META_LENGTH) return invalid("invalid-request", `${where}.reason is longer than ${MAX_META_LENGTH} characters; shorten it`);
+    out.push({ row, reason });
+  }
+  return { ok: true, value: out };
 }
 
 /** Checks a `POST repair` body: `{"action": "accept-checksum", "name", "sql", "reason"}` or `{"action": "forget", "name", "reason"}`. */
@@ -280,4 +308,37 @@ export function validateDeployedRequest(body: unknown): Validated<DeployedReques
     }
   }
   return { ok: true, value: { names: [...new Set(names as string[])], meta: meta.value } };
+}
+
+/** Checks a `POST backups-prune` body: exactly one of `migration`, `olderThanDays` (a whole number ≥ 0), `all: true`; `dryRun`, `meta`. */
+export function validateBackupsPruneRequest(body: unknown): Validated<BackupsPruneRequest> {
+  if (!isPlainObject(body)) return invalid("invalid-request", "the body must be a JSON object like {\"olderThanDays\": 30}");
+  const unknown = unknownKey(body, ["migration", "olderThanDays", "all", "dryRun", "meta"], "the body");
+  if (unknown) return unknown;
+  const { migration, olderThanDays, all } = body;
+  if (migration !== undefined && (typeof migration !== "string" || !isBareFileName(migration) || parseMigrationName(migration) === null)) {
+    return invalid("invalid-name", `"migration" is ${JSON.stringify(migration)}, not a bare migration file name: ${describeNamingRule()}`);
+  }
+  if (olderThanDays !== undefined && (typeof olderThanDays !== "number" || !Number.isInteger(olderThanDays) || olderThanDays < 0 || olderThanDays > 36500)) {
+    return invalid("invalid-request", "\"olderThanDays\" must be a whole number of days from 0 to 36500");
+  }
+  if (all !== undefined && typeof all !== "boolean") return invalid("invalid-request", "\"all\" must be true or false (or left out)");
+  const chosen = [migration !== undefined, olderThanDays !== undefined, all === true].filter(Boolean).length;
+  if (chosen !== 1) {
+    return invalid("invalid-request", "say which backups to prune with exactly one of \"migration\" (a file name), \"olderThanDays\" (a number) or \"all\": true (CLI: --migration, --older-than-days, --all)");
+  }
+  const dryRun = optionalBoolean(body, "dryRun");
+  if (dryRun === undefined) return invalid("invalid-request", "\"dryRun\" must be true or false (or left out)");
+  const meta = validateMeta(body.meta);
+  if (!meta.ok) return meta;
+  return {
+    ok: true,
+    value: {
+      ...(migration !== undefined ? { migration: migration as string } : {}),
+      ...(olderThanDays !== undefined ? { olderThanDays: olderThanDays as number } : {}),
+      ...(all === true ? { all: true } : {}),
+      dryRun,
+      meta: meta.value,
+    },
+  };
 }

@@ -82,7 +82,43 @@ test("CLI: creates the file (and rollback), prints the paths, refuses to overwri
   const at = Date.UTC(y, mo - 1, d, h, mi, se);
   assert.ok(Math.abs(Date.now() - at) < 120_000, `${stamp} is the current UTC time`);
 
-  const nofolder = await runCli(["new", "x", "--dir", "nope"], { cwd });
-  assert.equal(nofolder.status, 2);
-  assert.match(nofolder.stderr, /no migrations folder at nope/);
+  // A folder that is not there is created, and new says so and where the folder came from.
+  const nofolder = await runCli(["new", "x", "--dir", "db/migrations"], { cwd });
+  assert.deepEqual(nofolder, {
+    status: 0,
+    stdout: "created db/migrations/001_x.sql\n",
+    stderr: "note: created the migrations folder db/migrations/ (--dir).\n",
+  });
+  assert.deepEqual(readdirSync(join(cwd, "db/migrations")), ["001_x.sql"]);
+  writeFileSync(join(cwd, "notafolder"), "");
+  const file = await runCli(["new", "x", "--dir", "notafolder"], { cwd });
+  assert.equal(file.status, 2);
+  assert.equal(file.stderr, "supamigrate new: notafolder is a file, not a migrations folder: pass --dir <folder> or set \"migrationsDir\" in supamigrate.json.\n");
+});
+
+test("CLI: the migrations folder from supamigrate.json (or the default) is created when missing, with a note; a bad name creates nothing", async () => {
+  const configured = mkdtempSync(join(tmpdir(), "supamigrate-new-"));
+  writeFileSync(join(configured, "supamigrate.json"), '{"migrationsDir": "database/migrations"}\n');
+  mkdirSync(join(configured, "app"));
+  const bad = await runCli(["new", "bad name"], { cwd: join(configured, "app") });
+  assert.equal(bad.status, 2);
+  assert.deepEqual(readdirSync(configured).sort(), ["app", "supamigrate.json"]);
+  // Run from a subfolder: the folder is the config's, relative to supamigrate.json (shown absolute, being outside the current folder).
+  const made = await runCli(["new", "create_notes", "--rollback"], { cwd: join(configured, "app") });
+  const folder = `${configured}/database/migrations`;
+  assert.deepEqual(made, {
+    status: 0,
+    stdout: `created ${folder}/001_create_notes.sql\ncreated ${folder}/rollback/001_create_notes.sql\n`,
+    stderr: `note: created the migrations folder ${folder}/ ("migrationsDir" in supamigrate.json).\n`,
+  });
+  const again = await runCli(["new", "second"], { cwd: configured });
+  assert.deepEqual(again, { status: 0, stdout: "created database/migrations/002_second.sql\n", stderr: "" });
+
+  const empty = mkdtempSync(join(tmpdir(), "supamigrate-new-"));
+  const first = await runCli(["new", "init"], { cwd: empty });
+  assert.deepEqual(first, {
+    status: 0,
+    stdout: "created scripts/001_init.sql\n",
+    stderr: 'note: created the migrations folder scripts/ (no supamigrate.json sets "migrationsDir", and there is no scripts/ or supabase/migrations/ here).\n',
+  });
 });

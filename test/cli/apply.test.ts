@@ -245,12 +245,12 @@ test("--format json: the events as NDJSON and one combined done line", async () 
   });
 });
 
-test("a wrong token: exit 2, a message that says what to fix, and the token never printed", async () => {
+test("a wrong token: exit 3 (not authorized), a message that says what to fix, and the token never printed", async () => {
   const { cwd, fn } = await fixture();
   const wrong = "wrong-token-0123456789abcdefghijklmnop";
   for (const args of [["status"], ["apply"], ["verify"]]) {
     const result = await runCli(args, { cwd, env: { ...fn.env, SUPAMIGRATE_TOKEN: wrong } });
-    assert.equal(result.status, 2, args.join(" "));
+    assert.equal(result.status, 3, args.join(" "));
     assert.match(result.stderr, new RegExp(`^supamigrate ${args[0]}: SUPAMIGRATE_TOKEN is missing or wrong: .* refused the call \\(401\\) — the token is wrong\\.`));
     for (const output of [result.stdout, result.stderr]) {
       assert.ok(!output.includes(wrong));
@@ -258,7 +258,7 @@ test("a wrong token: exit 2, a message that says what to fix, and the token neve
     }
   }
   const missing = await runCli(["status"], { cwd, env: { SUPAMIGRATE_URL: fn.env.SUPAMIGRATE_URL } });
-  assert.equal(missing.status, 2);
+  assert.equal(missing.status, 3);
   assert.match(missing.stderr, /the token is missing \(SUPAMIGRATE_TOKEN is not set\)/);
 });
 

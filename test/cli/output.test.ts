@@ -149,10 +149,17 @@ test("a TTY that reports no width (a pseudo-terminal without a size): plain line
   ]);
 });
 
-test("colours only on a TTY without NO_COLOR", async () => {
+test("colours only on a TTY without NO_COLOR; FORCE_COLOR decides before both", async () => {
   assert.equal(colorsFor({ isTTY: false }, {}).green("✓"), "✓");
   assert.equal(colorsFor({ isTTY: true }, { NO_COLOR: "1" }).green("✓"), "✓");
   assert.equal(colorsFor({ isTTY: true }, {}).green("✓"), "\u001b[32m✓\u001b[39m");
+  // NO_COLOR set but empty does not count (no-color.org); FORCE_COLOR: 0/false off, anything else (empty too) on.
+  assert.equal(colorsFor({ isTTY: true }, { NO_COLOR: "" }).enabled, true);
+  assert.equal(colorsFor({ isTTY: false }, { FORCE_COLOR: "1" }).green("✓"), "\u001b[32m✓\u001b[39m");
+  assert.equal(colorsFor({ isTTY: false }, { FORCE_COLOR: "" }).enabled, true);
+  assert.equal(colorsFor({ isTTY: true }, { FORCE_COLOR: "1", NO_COLOR: "1" }).enabled, true);
+  assert.equal(colorsFor({ isTTY: true }, { FORCE_COLOR: "0" }).enabled, false);
+  assert.equal(colorsFor({ isTTY: true }, { FORCE_COLOR: "false" }).enabled, false);
 });
 
 test("annotation escaping and durations", async () => {
@@ -165,15 +172,30 @@ const row = (name: string, checksum: string): AppliedMigration => ({
   hasRollback: true, transactional: true, gitSha: null, ciRun: null,
 });
 
-test("status table with pending and drifted counts, and the lock", async () => {
-  const applied = [row("001_initialize_database.sql", "aa"), row("007_x.sql", "bb")];
-  const local = compareWithApplied(applied, [{ name: "001_initialize_database.sql", checksum: "aa" }, { name: "007_x.sql", checksum: "cc" }, { name: "010_y.sql", checksum: "dd" }]);
+test("status table with pending and drifted counts, each of those files by name, baselined rows marked, and the lock", async () => {
+  const applied = [
+    { ...row("000_setup.sql", "00"), baselined: true as const, source: "supabase-cli" },
+    { ...row("001_initialize_database.sql", "aa"), baselined: true as const, source: "baseline" },
+    row("007_x.sql", "bb"),
+    row("008_gone.sql", "ee"),
+  ];
+  const local = compareWithApplied(applied, [
+    { name: "000_setup.sql", checksum: "00" }, { name: "001_initialize_database.sql", checksum: "aa" }, { name: "007_x.sql", checksum: "cc" },
+    { name: "010_y.sql", checksum: "dd" }, { name: "011_z.sql", checksum: "ff" },
+  ]);
   assert.deepEqual(statusLines({ applied, lock: { holder: "ci", since: "2025-11-25T19:31:00Z" } }, local, "scripts"), [
     "name                         applied at            by  duration",
-    "001_initialize_database.sql  2025-11-25 19:30:01Z  ci  42 ms",
+    "000_setup.sql                2025-11-25 19:30:01Z  ci  baselined (supabase-cli)",
+    "001_initialize_database.sql  2025-11-25 19:30:01Z  ci  baselined",
     "007_x.sql                    2025-11-25 19:30:01Z  ci  42 ms",
-    "2 applied, 1 pending, 1 drifted (compared with scripts/)",
-    "Run `supamigrate verify` to see which files drifted.",
+    "008_gone.sql                 2025-11-25 19:30:01Z  ci  42 ms",
+    "baselined: recorded as applied without running (supamigrate baseline, or import-history from the Supabase CLI's history)",
+    "4 applied, 2 pending, 2 drifted (compared with scripts/)",
+    "pending  scripts/010_y.sql",
+    "pending  scripts/011_z.sql",
+    "drifted  scripts/007_x.sql: edited after it was deployed",
+    "drifted  scripts/008_gone.sql: deployed, missing locally",
+    "Run `supamigrate verify` for the checksums and how to fix each drifted file.",
     "The migration lock is held by ci since 2025-11-25 19:31:00Z.",
   ]);
   assert.deepEqual(statusLines({ applied: [], lock: null }, null, ""), ["No migrations applied yet.", "0 applied"]);

@@ -12,6 +12,13 @@ const cwd = mkdtempSync(join(tmpdir(), "supamigrate-start-"));
 cpSync(join(ROOT, "scripts"), join(cwd, "scripts"), { recursive: true });
 after(() => rmSync(cwd, { recursive: true, force: true }));
 
+/** What npm start ends with: what to do next, here and in your own project. */
+const NEXT_STEPS = [
+  "- Keep the function running: npx supamigrate serve (prints url: and token:), then apply with SUPAMIGRATE_URL and SUPAMIGRATE_TOKEN set, or from VS Code.",
+  "- Apply scripts/ to a database of your own, directly: npx supamigrate apply --db-url postgres://… (a Supabase project or branch; plain PostgreSQL first needs supabase/local/supabase-bootstrap.sql).",
+  "- In your own project: npm install -D supamigrate, then npx supamigrate init (the Edge Function and supamigrate.json); docs/deploy.md and docs/ci.md take it from there.",
+];
+
 function npmStart(): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const env = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" };
@@ -45,7 +52,11 @@ test("npm start lints, applies scripts/ through the function on the embedded dat
     "✓ 025_create_shared_materials_table.sql  <t>",
   ]);
   assert.ok(out.includes("Applied 10, skipped 0 (already applied), failed 0 — <t>"));
-  assert.equal(out.at(-1), "10 applied, 0 pending, 0 drifted (compared with scripts/)");
+  assert.deepEqual(out.slice(-5), [
+    "10 applied, 0 pending, 0 drifted (compared with scripts/)",
+    "Next:",
+    ...NEXT_STEPS,
+  ]);
   assert.ok(existsSync(join(cwd, ".supamigrate/pglite")));
 
   const second = await npmStart();
@@ -53,5 +64,5 @@ test("npm start lints, applies scripts/ through the function on the embedded dat
   const again = lines(second.stdout);
   assert.ok(again.includes("Applied 0, skipped 10 (already applied), failed 0 — <t>"), again.join("\n"));
   assert.equal(again.filter((line) => line.startsWith("✓ ")).length, 0);
-  assert.equal(again.at(-1), "10 applied, 0 pending, 0 drifted (compared with scripts/)");
+  assert.deepEqual(again.slice(-5), ["10 applied, 0 pending, 0 drifted (compared with scripts/)", "Next:", ...NEXT_STEPS]);
 });

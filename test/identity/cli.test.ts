@@ -96,20 +96,20 @@ test("a signed-in admin's access token in SUPAMIGRATE_TOKEN: applied_by names th
   assert.equal(row.applied_by, `user:${ADMIN.sub} ${ADMIN.email} (client: octocat)`);
 });
 
-test("status with a read-scoped token works; apply with it exits 2 with the 403 forbidden message", async () => {
+test("status with a read-scoped token works; apply with it exits 3 (not authorized) with the 403 forbidden message", async () => {
   const status = await cli(["status", "--format", "json"], { SUPAMIGRATE_TOKEN: READ_TOKEN });
   assert.equal(status.status, 0, status.stderr);
   const body = JSON.parse(status.stdout) as { applied: Array<{ name: string }> };
   assert.deepEqual(body.applied.map((m) => m.name), ["001_create_teams.sql", "002_create_members.sql"]);
   const apply = await cli(["apply"], { SUPAMIGRATE_TOKEN: READ_TOKEN });
-  assert.equal(apply.status, 2);
+  assert.equal(apply.status, 3);
   assert.match(apply.stderr, /has the read scope; apply needs write/);
 });
 
 test("no token: supabase-js sends the anon key as the bearer, and the function refuses it with 401 saying so", async () => {
   seen.length = 0;
   const result = await cli(["status"]);
-  assert.equal(result.status, 2);
+  assert.equal(result.status, 3);
   assert.match(result.stderr, /anon \(publishable\) key/);
   assert.equal(seen[0].bearer, anonKey);
 });

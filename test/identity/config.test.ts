@@ -104,12 +104,14 @@ function handlerWith(env: Record<string, string>) {
       return { applied: [], lock: null };
     },
     deployed: unused,
+    catalog: unused,
     plan: unused,
     prepareApply: unused,
     prepareRollback: unused,
     baseline: unused,
     repair: unused,
     importHistory: unused,
+    pruneBackups: unused,
     async close() {},
   };
   // These tests are about fetching keys; the session check after it is tested against Postgres in function.test.ts.

@@ -155,9 +155,9 @@ test("the CLI (node bin/supamigrate.js) never prints the token: right token, wro
     ["apply", ["apply", "--url", url], { SUPAMIGRATE_TOKEN: TOKEN }, 0],
     ["verify", ["verify", "--url", url], { SUPAMIGRATE_TOKEN: TOKEN }, 0],
     ["rollback", ["rollback", "--url", url, "--steps", "1"], { SUPAMIGRATE_TOKEN: TOKEN }, 0],
-    ["status, wrong token", ["status", "--url", url], { SUPAMIGRATE_TOKEN: WRONG }, 2],
-    ["apply, wrong token", ["apply", "--url", url], { SUPAMIGRATE_TOKEN: WRONG }, 2],
-    ["apply --format json, wrong token", ["apply", "--url", url, "--format", "json"], { SUPAMIGRATE_TOKEN: WRONG }, 2],
+    ["status, wrong token", ["status", "--url", url], { SUPAMIGRATE_TOKEN: WRONG }, 3],
+    ["apply, wrong token", ["apply", "--url", url], { SUPAMIGRATE_TOKEN: WRONG }, 3],
+    ["apply --format json, wrong token", ["apply", "--url", url, "--format", "json"], { SUPAMIGRATE_TOKEN: WRONG }, 3],
     ["status, unreachable URL", ["status", "--url", unreachable], { SUPAMIGRATE_TOKEN: TOKEN }, 2],
     ["apply, unreachable URL", ["apply", "--url", unreachable], { SUPAMIGRATE_TOKEN: TOKEN }, 2],
   ];

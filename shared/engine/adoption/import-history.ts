@@ -2,7 +2,8 @@
  * `import-history`: for teams coming from `supabase db push`, which records what it ran in
  * supabase_migrations.schema_migrations (version, name, statements). Each history row is matched to a
  * local file by number (= version) and name, and the matched files are recorded as applied without
- * running them (baselined, source `supabase-cli`). Rows that match no local file are reported.
+ * running them (baselined, source `supabase-cli`). Rows that match no local file are reported, until
+ * acknowledged with a reason (`acceptUnmatched`: history-acknowledgements.ts).
  */
 import type postgres from "postgres";
 import { migrationChecksum, parseMigrationName, sortByContractOrder } from "../../migrations/index.ts";
@@ -10,13 +11,9 @@ import type { ImportHistoryRequest, ImportHistoryResponse } from "../../protocol
 import { type AdoptionResult, baselinedRowSql, inTransaction, storedRollback, underLock } from "./baseline.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { readTrackingRows } from "../tracking/rows.ts";
+import { acknowledge, acknowledgementSql, historyRowLabel, type HistoryRow, readAcknowledged, type UnmatchedRow } from "./history-acknowledgements.ts";
 
 type Sql = postgres.Sql;
-
-interface HistoryRow {
-  readonly version: string;
-  readonly name: string | null;
-}
 
 async function readHistory(sql: Sql): Promise<HistoryRow[] | null> {
   const [table] = await sql`select to_regclass('supabase_migrations.schema_migrations') is not null as exists`;
@@ -39,7 +36,7 @@ export async function importHistory(sql: Sql, request: ImportHistoryRequest, opt
     const tracked = new Set((await readTrackingRows(db)).map((r) => r.name));
     const matched: typeof files = [];
     const alreadyTracked: string[] = [];
-    const unmatched: ImportHistoryResponse["unmatched"][number][] = [];
+    const unmatched: UnmatchedRow[] = [];
     for (const row of history) {
       const sameVersion = files.filter((f) => {
         const parsed = parseMigrationName(f.name);
@@ -54,7 +51,8 @@ export async function importHistory(sql: Sql, request: ImportHistoryRequest, opt
       } else if (tracked.has(file.name)) alreadyTracked.push(file.name);
       else matched.push(file);
     }
-    return { matched, alreadyTracked, unmatched };
+    const acknowledged = acknowledge(unmatched, await readAcknowledged(db), request.acceptUnmatched ?? [], actor);
+    return { matched, alreadyTracked, acknowledged };
   };
 
   const noHistory = {
@@ -65,14 +63,25 @@ export async function importHistory(sql: Sql, request: ImportHistoryRequest, opt
       message: "this database has no supabase_migrations.schema_migrations table (the Supabase CLI's history): there is nothing to import. Use baseline for files run by hand.",
     },
   };
+  const refuse = (message: string) => ({ ok: false as const, rejection: { status: 409 as const, code: "unknown-history-row", message } });
+  if ((request.acceptUnmatched ?? []).some((given) => given.reason.trim().length === 0)) {
+    return {
+      ok: false,
+      rejection: { status: 400, code: "missing-reason", message: "acknowledging an unmatched history row needs a reason (--reason \"…\"): it goes into the event log. Nothing was recorded." },
+    };
+  }
   if (dryRun) {
     const found = await evaluate(sql);
     if (!found) return noHistory;
-    return { ok: true, result: { dryRun, recorded: found.matched.map((f) => f.name), alreadyTracked: found.alreadyTracked, unmatched: found.unmatched } };
+    if ("refusal" in found.acknowledged) return refuse(found.acknowledged.refusal);
+    const { unmatched, acknowledged } = found.acknowledged;
+    return { ok: true, result: { dryRun, recorded: found.matched.map((f) => f.name), alreadyTracked: found.alreadyTracked, unmatched: unmatched.map(reported), acknowledged } };
   }
   return await underLock(sql, options, actor, async (conn) => {
     const found = await evaluate(conn);
     if (!found) return noHistory;
+    if ("refusal" in found.acknowledged) return refuse(found.acknowledged.refusal);
+    const { unmatched, toRecord } = found.acknowledged;
     const statements = await Promise.all(found.matched.map(async (f) =>
       baselinedRowSql(
         { name: f.name, checksum: await migrationChecksum(f.sql), rollbackSql: storedRollback(f, {}), sql: f.sql, source: "supabase-cli", details: {} },
@@ -81,7 +90,15 @@ export async function importHistory(sql: Sql, request: ImportHistoryRequest, opt
         request.meta?.ciRun ?? null,
       )
     ));
-    await inTransaction(conn, statements);
-    return { ok: true, result: { dryRun, recorded: found.matched.map((f) => f.name), alreadyTracked: found.alreadyTracked, unmatched: found.unmatched } };
+    await inTransaction(conn, [...statements, ...toRecord.map(({ row, reason }) => acknowledgementSql(row, reason, actor))]);
+    // As recorded (with the time of this run's acknowledgements).
+    const recordedNow = await readAcknowledged(conn);
+    const acknowledged = found.acknowledged.acknowledged.map((row) => recordedNow.get(historyRowLabel(row)) ?? row);
+    return { ok: true, result: { dryRun, recorded: found.matched.map((f) => f.name), alreadyTracked: found.alreadyTracked, unmatched: unmatched.map(reported), acknowledged } };
   });
+}
+
+/** An unmatched row as the answer lists it. */
+function reported(row: UnmatchedRow): ImportHistoryResponse["unmatched"][number] {
+  return { version: row.version, name: row.name, reason: row.reason };
 }

@@ -6,6 +6,7 @@
 import type { MigrationFailure } from "../../protocol/types.ts";
 import { offsetOfCodePoint } from "../../sql/index.ts";
 import { LockLostError } from "../tracking/lock.ts";
+import { notSupabaseHint } from "./not-supabase.ts";
 import { type RunnableFile, type RunnableStatement, writtenOffset } from "./split.ts";
 
 /** The fields of a postgres.js PostgresError this module reads. */
@@ -85,8 +86,13 @@ export function failureFromError(error: unknown, context: FailureContext): Migra
   };
 }
 
-/** Postgres's own hint, else a fix for the failures the seed's troubleshooting section lists. */
+/**
+ * Why a Supabase object is missing (the database is not a Supabase one), else Postgres's own hint, else
+ * a fix for the failures the seed's troubleshooting section lists.
+ */
 function hintFor(error: PostgresErrorFields, context: FailureContext): { hint?: string } {
+  const notSupabase = notSupabaseHint(error.code, error.message);
+  if (notSupabase) return { hint: notSupabase };
   if (error.hint) return { hint: error.hint };
   switch (error.code) {
     case "55P03":

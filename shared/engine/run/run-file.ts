@@ -94,7 +94,7 @@ select 1 / (case when pg_catalog.pg_backend_pid() = ${Math.floor(pid)} then 1 el
  * statement or refuses it (42601) before running anything, so no text the splitter read as one
  * statement can ever run as two — whatever a setting or a server version makes of its quotes.
  */
-function sendStatement(conn: Sql, text: string) {
+export function sendStatement(conn: Sql, text: string) {
   return conn.unsafe(text, [], EXTENDED_PROTOCOL);
 }
 

@@ -12,6 +12,7 @@ import type { HeldLock } from "../tracking/lock.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { type FileOutcome, type Recorder, runNonTransactionalFile, runTransactionalFile } from "./run-file.ts";
 import { type RunnableFile, statementPosition } from "./split.ts";
+import type { RoundTrip } from "./round-trip.ts";
 import { type EventName, logEvent } from "../tracking/rows.ts";
 import { upgradeTrackingSchemaInTransaction } from "../tracking/schema.ts";
 import type { PreparedRun } from "../types.ts";
@@ -22,6 +23,8 @@ export interface RunUnit {
   readonly name: string;
   readonly file: RunnableFile;
   readonly record: Recorder;
+  /** A dry run's check of the file's rollback (round-trip.ts); null or absent: none. */
+  readonly roundTrip?: RoundTrip | null;
 }
 
 export interface RunSpec {
@@ -160,10 +163,13 @@ async function execute(spec: RunSpec, emit: (event: ApplyEvent) => void): Promis
         });
         continue;
       }
+      // A dry run checks the file's rollback on the way: the catalog before the file, and after its rollback.
+      const roundTrip = dryRun && unit.file.transactional && unit.roundTrip ? await unit.roundTrip.begin() : null;
       const outcome = unit.file.transactional
         ? await runTransactionalFile(spec.lock, unit.name, unit.file, settings, unit.record)
         : await runNonTransactionalFile(spec.lock, unit.name, unit.file, settings, unit.record);
       if (!(await report(unit, outcome, null))) break;
+      if (roundTrip) for (const finding of await roundTrip()) emit(finding);
     }
     await settle();
   } catch (error) {

@@ -143,7 +143,9 @@ export type EventName =
   | "rollback-failed"
   | "baselined"
   | "repaired"
-  | "baseline-refused";
+  | "baseline-refused"
+  | "backups-pruned"
+  | "history-row-accepted";
 
 /** Appends one event (in whatever transaction `sql` has open). */
 export async function logEvent(sql: Sql, event: EventName, name: string | null, actor: string | null, details: unknown): Promise<void> {

@@ -41,6 +41,10 @@ function fakeEngine(overrides: Partial<MigrationEngine> = {}, events: ApplyEvent
       fake.calls.push(`deployed ${request.names.join(",")}`);
       return { files: [] };
     },
+    async catalog() {
+      fake.calls.push("catalog");
+      return { format: 1, server: "15", objects: [] };
+    },
     async plan(request) {
       fake.calls.push(`plan ${request.migrations.length}`);
       return { ok: true, plan: { pending: ["001_a.sql"], applied: [], drifted: [], missing: [], outOfOrder: [], unresolvedPlaceholders: [] } };
@@ -64,6 +68,10 @@ function fakeEngine(overrides: Partial<MigrationEngine> = {}, events: ApplyEvent
     async importHistory(request) {
       fake.calls.push(`import-history ${request.migrations.length} actor=${request.meta?.actor}`);
       return { ok: true, result: { dryRun: request.dryRun === true, recorded: [], alreadyTracked: [], unmatched: [] } };
+    },
+    async pruneBackups(request) {
+      fake.calls.push(`backups-prune dryRun=${request.dryRun}`);
+      return { ok: true, result: { dryRun: request.dryRun === true, pruned: [] } };
     },
     async close() {},
     ...overrides,

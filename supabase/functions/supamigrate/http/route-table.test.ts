@@ -24,6 +24,7 @@ const SAMPLE_BODIES: Readonly<Record<string, unknown>> = {
   baseline: { migrations: files, force: false, meta },
   repair: { action: "forget", name: "001_a.sql", reason: "restored from a backup without it", meta },
   "import-history": { migrations: files, meta },
+  "backups-prune": { olderThanDays: 30, meta },
   deployed: { names: ["001_a.sql"], meta },
 };
 
@@ -44,6 +45,10 @@ function recordingEngine(seen: Seen[]): MigrationEngine {
     async deployed(request) {
       record("deployed", request);
       return { files: [] };
+    },
+    async catalog() {
+      record("catalog");
+      return { format: 1, server: "15", objects: [] };
     },
     async plan(request) {
       record("plan", request);
@@ -68,6 +73,10 @@ function recordingEngine(seen: Seen[]): MigrationEngine {
     async importHistory(request) {
       record("importHistory", request);
       return { ok: true, result: { dryRun: false, recorded: [], alreadyTracked: [], unmatched: [] } };
+    },
+    async pruneBackups(request) {
+      record("pruneBackups", request);
+      return { ok: true, result: { dryRun: false, pruned: [] } };
     },
     async close() {},
   };
@@ -155,7 +164,7 @@ test("the function answers every route of the table with its method, scope, vali
 function likelyRouteNames(): string[] {
   const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
   const engineMethods = Object.keys(recordingEngine([]));
-  const clientMethods = ["status", "deployed", "plan", "apply", "rollback", "baseline", "repair", "importHistory"];
+  const clientMethods = ["status", "pruneBackups", "deployed", "catalog", "plan", "apply", "rollback", "baseline", "repair", "importHistory"];
   const commands = ["lint", "verify", "serve", "new", "import", "history", "events", "lock", "unlock", "migrations", "version", "token", "login"];
   return [...new Set([...engineMethods, ...clientMethods].flatMap((name) => [name, kebab(name)]).concat(commands))];
 }
