@@ -23,6 +23,7 @@ import { rule as requireTimeoutSettings } from "./rules/require-timeout-settings
 import { rule as constraintMissingNotValid } from "./rules/constraint-missing-not-valid/rule.ts";
 import { rule as addingNotNullableField } from "./rules/adding-not-nullable-field/rule.ts";
 import { rule as changingColumnType } from "./rules/changing-column-type/rule.ts";
+import { rule as breakingChange } from "./rules/breaking-change/rule.ts";
 
 export const rules: readonly Rule[] = [
   requireIfNotExists,
@@ -48,6 +49,7 @@ export const rules: readonly Rule[] = [
   constraintMissingNotValid,
   addingNotNullableField,
   changingColumnType,
+  breakingChange,
 ];
 
 /** Rule ids in registry order. */
