@@ -2,7 +2,7 @@
  * Where a command sends its work: the function (`--url`, default `$SUPAMIGRATE_URL`, token from
  * `$SUPAMIGRATE_TOKEN`), the function reached through supabase-js (`--project-url` + `--anon-key`,
  * default `$SUPABASE_URL` + `$SUPABASE_ANON_KEY`; docs/identity.md) or the same engine run here
- * against a database (`--db-url`).
+ * against a database (`--db-url`); or a target named in supamigrate.json (`--target NAME`, cli/targets.ts).
  */
 import { createClient, createEngineClient, type FunctionClient, isRegionName } from "../shared/client/index.ts";
 import { checkDbUrl, connectionFailureReason, dbUrlSecrets, redactDbUrl, scrubSecrets } from "../shared/protocol/db-url.ts";
@@ -10,6 +10,7 @@ import { explainInterruption, INTERRUPTED_DIRECT_RUN, INTERRUPTED_FUNCTION_RUN }
 import { nodeFetch } from "./node-fetch.ts";
 import { type ErrorFormat, NOT_AUTHORIZED, reportError, UsageError } from "./output/errors.ts";
 import { openProject as openLocalProject } from "./project.ts";
+import { namedTarget, type NamedTarget } from "./targets.ts";
 
 export interface TargetFlags {
   readonly url?: string;
@@ -20,6 +21,8 @@ export interface TargetFlags {
   readonly anonKey?: string;
   /** The Supabase region to run the function in (`x-region`): the database's. */
   readonly region?: string;
+  /** A target named in supamigrate.json's "targets": its URL and token variable, or its database URL variable. */
+  readonly target?: string;
 }
 
 export interface Target {
@@ -28,10 +31,17 @@ export interface Target {
   readonly description: string;
   /** What stopping the CLI in the middle of a run does to it (see cli/interrupt.ts). */
   readonly whenInterrupted: string;
+  /** An error as the user should see it (a database target's: without its URL's password). */
+  readonly cleanError?: (error: unknown) => unknown;
   close(): Promise<void>;
 }
 
 export async function openTarget(flags: TargetFlags, env: NodeJS.ProcessEnv = process.env): Promise<Target> {
+  if (flags.target !== undefined) {
+    const others = [flags.url && "--url", flags.dbUrl && "--db-url", flags.projectUrl && "--project-url", flags.anonKey && "--anon-key", flags.region && "--region"].filter(Boolean);
+    if (others.length > 0) throw new UsageError(`--target ${flags.target} takes where to go from supamigrate.json: drop ${others.join(" and ")}.`);
+    return await openNamedTarget(await namedTarget(flags.target), env);
+  }
   if (flags.url && flags.dbUrl) throw new UsageError("give either --url (the function) or --db-url (a database), not both.");
   const given = [flags.url && "--url", flags.dbUrl && "--db-url", flags.projectUrl && "--project-url"].filter(Boolean);
   if (given.length > 1) throw new UsageError(`give one of --url (the function), --project-url (the project, through supabase-js) or --db-url (a database), not ${given.join(" and ")}.`);
@@ -122,10 +132,32 @@ function checkedRegion(text: string | undefined): string | null {
   return text;
 }
 
-async function openDatabase(dbUrl: string): Promise<Target> {
+/**
+ * A target of supamigrate.json: the function at its `url` with the token from its `tokenEnv` variable and
+ * its `region`, or the engine run here against the database whose URL is in its `dbUrlEnv` variable.
+ */
+export async function openNamedTarget(target: NamedTarget, env: NodeJS.ProcessEnv = process.env): Promise<Target> {
+  const { name, config } = target;
+  if (config.dbUrlEnv !== undefined) {
+    const dbUrl = env[config.dbUrlEnv];
+    if (!dbUrl) throw new UsageError(`target ${name} reads its database URL from $${config.dbUrlEnv}, which is not set: set it (a CI secret) and run again.`);
+    const opened = await openDatabase(dbUrl, `$${config.dbUrlEnv} (target ${name})`);
+    return { ...opened, description: `${name} (${opened.description})` };
+  }
+  const token = env[config.tokenEnv!];
+  if (!token) {
+    throw Object.assign(new Error(`target ${name} reads its function's token from $${config.tokenEnv}, which is not set: set it to the value given to ` +
+      "`supabase secrets set SUPAMIGRATE_TOKEN=…` on that project (a CI secret) and run again."), { code: NOT_AUTHORIZED });
+  }
+  const base = functionBaseUrl(config.url!);
+  const client = createClient({ url: base, token, fetch: nodeFetch, region: config.region ?? null });
+  return { client, description: `${name} (${base})`, whenInterrupted: INTERRUPTED_FUNCTION_RUN, close: async () => {} };
+}
+
+async function openDatabase(dbUrl: string, source = "--db-url"): Promise<Target> {
   // Checked before postgres.js sees it: its "Invalid URL" errors quote the whole URL, password included.
   const checked = checkDbUrl(dbUrl);
-  if (!checked.ok) throw new UsageError(`--db-url ${checked.problem}.`);
+  if (!checked.ok) throw new UsageError(`${source} ${checked.problem}.`);
   const description = redactDbUrl(dbUrl);
   const [{ default: postgres }, { createEngine, ENGINE_SESSION_PARAMETERS, SYNC_SUPABASE_HISTORY_VARIABLE, syncSupabaseHistorySetting }] =
     await Promise.all([import("postgres"), import("../shared/engine/index.ts")]);
@@ -138,32 +170,36 @@ async function openDatabase(dbUrl: string): Promise<Target> {
     farFromDatabaseAdvice: "With --db-url the files go from here to the database one by one: apply through the function " +
       "(--url), which runs next to it, sends them in one request (docs/deploy.md).",
   });
-  return { client: createEngineClient(engine, description), description, whenInterrupted: INTERRUPTED_DIRECT_RUN, close: () => engine.close() };
+  return {
+    client: createEngineClient(engine, description), description, whenInterrupted: INTERRUPTED_DIRECT_RUN, close: () => engine.close(),
+    cleanError: (error) => withoutDbSecrets(error, dbUrl, source),
+  };
 }
 
 /**
  * An error from a `--db-url` run as the user should see it: a failed connection says why and what to
  * check, and no message shows the URL's password (a driver's error can quote the URL).
  */
-function withoutDbSecrets(error: unknown, dbUrl: string): unknown {
+function withoutDbSecrets(error: unknown, dbUrl: string, source = "--db-url"): unknown {
   const code = typeof (error as { code?: unknown } | null)?.code === "string" ? (error as { code: string }).code : null;
   const reason = code === null ? null : connectionFailureReason(code);
   // A refused login is a credential problem (exit 3), like the function's 401.
   const refused = code === "28P01" || code === "28000";
-  if (reason !== null) return Object.assign(new Error(`could not connect to the database given with --db-url: ${reason}.`), { code: refused ? NOT_AUTHORIZED : "unreachable" });
+  if (reason !== null) return Object.assign(new Error(`could not connect to the database given with ${source}: ${reason}.`), { code: refused ? NOT_AUTHORIZED : "unreachable" });
   if (!(error instanceof Error)) return error;
   const message = scrubSecrets(error.message, dbUrlSecrets(dbUrl));
   return message === error.message ? error : Object.assign(new Error(message), { code });
 }
 
-/** Adds `--url`, `--project-url`, `--anon-key`, `--region` and `--db-url` to a command. */
+/** Adds `--url`, `--project-url`, `--anon-key`, `--region`, `--db-url` and `--target` to a command. */
 export function withTargetOptions<T extends { option(flags: string, description: string): T }>(command: T): T {
   return command
     .option("--url <url>", "the function's base URL, …/functions/v1/supamigrate (default: $SUPAMIGRATE_URL; token from $SUPAMIGRATE_TOKEN)")
     .option("--project-url <url>", "the Supabase project URL, https://<ref>.supabase.co: call the function through supabase-js (default: $SUPABASE_URL when $SUPAMIGRATE_URL is unset)")
     .option("--anon-key <key>", "the project's publishable (anon) key, with --project-url (default: $SUPABASE_ANON_KEY)")
     .option("--region <region>", "run the function in this Supabase region, your database's, e.g. eu-central-1 (sent as x-region; default: $SUPAMIGRATE_REGION)")
-    .option("--db-url <url>", "run the engine here, directly against this database, instead of through the function");
+    .option("--db-url <url>", "run the engine here, directly against this database, instead of through the function")
+    .option("--target <name>", "a target named in supamigrate.json's \"targets\" (its function URL and token variable, or its database URL variable)");
 }
 
 /**
@@ -188,7 +224,8 @@ export async function runWithTarget(
   } catch (error) {
     // github: the annotations name the files a refusal is about, in the folder as the user sees it.
     const dir = format === "github" ? await openLocalProject(flags.dir).then((project) => project.dir, () => null) : null;
-    return reportError(command, flags.dbUrl ? withoutDbSecrets(error, flags.dbUrl) : error, { format: format === true ? "json" : format || "text", dir });
+    const cleaned = target?.cleanError ? target.cleanError(error) : flags.dbUrl ? withoutDbSecrets(error, flags.dbUrl) : error;
+    return reportError(command, cleaned, { format: format === true ? "json" : format || "text", dir });
   } finally {
     stopExplaining();
     await target?.close().catch(() => {});

@@ -3,14 +3,15 @@
  * its progress; the function runs the pending ones, each in its own transaction.
  */
 import { type Command, Option } from "commander";
-import { applyAll, type FunctionClient } from "../../shared/client/index.ts";
+import { applyAll, type ApplyAllResult, type FunctionClient } from "../../shared/client/index.ts";
 import type { ApplyEvent, ApplyMeta, ApplyRequest } from "../../shared/protocol/types.ts";
 import { runMeta } from "../meta.ts";
 import { DIR_HELP, openProject, readFolderOrFail } from "../project.ts";
 import { checkTarget, collectSet } from "../options.ts";
 import { UsageError } from "../output/errors.ts";
 import { createProgress, OUTPUT_FORMATS, type OutputFormat } from "../output/progress.ts";
-import { runWithTarget, withTargetOptions } from "../target.ts";
+import { stagingGate } from "../staging-gate.ts";
+import { runWithTarget, type TargetFlags, withTargetOptions } from "../target.ts";
 import { migrationPayloads } from "../../shared/protocol/payloads.ts";
 
 export interface ApplyOptions {
@@ -23,10 +24,32 @@ export interface ApplyOptions {
   readonly stream: NodeJS.WritableStream & { isTTY?: boolean };
   /** Take no backups before destructive statements, for this reason (logged). */
   readonly skipBackups?: string | null;
+  /** Runs before anything is sent (the staging gate): an exit code to stop with, or null to go ahead. */
+  readonly beforeRun?: (request: ApplyRequest) => Promise<0 | 1 | null>;
 }
 
 /** Applies the folder through `client`; resolves to the exit code (0 ok, 1 a file failed). */
 export async function apply(client: FunctionClient, options: ApplyOptions): Promise<0 | 1> {
+  const { request, names } = await readApplyRequest(options);
+  const stop = options.beforeRun ? await options.beforeRun(request) : null;
+  if (stop !== null) return stop;
+  const progress = await createProgress({ format: options.format, kind: "apply", dir: options.dir, stream: options.stream });
+  let firstPending: string[] | null = null;
+  const onEvent = (event: ApplyEvent) => {
+    if (event.event === "start") firstPending ??= event.pending;
+    progress.event(event);
+  };
+  const started = performance.now();
+  const result = await applyAll(client, request, onEvent, { onResume: (round) => progress.resumed(round) });
+  const skipped = skippedNames(names, options.to, firstPending, result);
+  progress.finish({ kind: "apply", result, skipped, dryRun: options.dryRun, totalMs: performance.now() - started });
+  return result.failed ? 1 : 0;
+}
+
+/** The request for the folder's migrations (a skipped file name is said on stderr); a usage error when there is nothing to send. */
+export async function readApplyRequest(
+  options: Pick<ApplyOptions, "dir" | "dryRun" | "to" | "placeholders" | "meta" | "skipBackups">,
+): Promise<{ request: ApplyRequest; names: string[] }> {
   const folder = await readFolderOrFail(options.dir);
   for (const path of folder.invalidNames) {
     process.stderr.write(`supamigrate apply: skipping ${path}: not a migration name (NNN_name.sql); see \`supamigrate lint\`.\n`);
@@ -48,19 +71,28 @@ export async function apply(client: FunctionClient, options: ApplyOptions): Prom
     meta: options.meta,
     ...(options.skipBackups ? { skipBackups: { reason: options.skipBackups } } : {}),
   };
-  const progress = await createProgress({ format: options.format, kind: "apply", dir: options.dir, stream: options.stream });
-  let firstPending: string[] | null = null;
-  const onEvent = (event: ApplyEvent) => {
-    if (event.event === "start") firstPending ??= event.pending;
-    progress.event(event);
-  };
-  const started = performance.now();
-  const result = await applyAll(client, request, onEvent, { onResume: (round) => progress.resumed(round) });
-  const inScope = options.to === null ? names : names.slice(0, names.indexOf(options.to) + 1);
+  return { request, names };
+}
+
+/** The files in scope (up to `to`) that the run did not have to apply: applied before. */
+export function skippedNames(names: readonly string[], to: string | null, firstPending: readonly string[] | null, result: ApplyAllResult): string[] {
+  const inScope = to === null ? names : names.slice(0, names.indexOf(to) + 1);
   const pending = new Set<string>(firstPending ?? [...result.applied, ...(result.failed ? [result.failed.name] : [])]);
-  const skipped = inScope.filter((n) => !pending.has(n));
-  progress.finish({ kind: "apply", result, skipped, dryRun: options.dryRun, totalMs: performance.now() - started });
-  return result.failed ? 1 : 0;
+  return inScope.filter((n) => !pending.has(n));
+}
+
+/** apply's flags, as commander gives them. */
+export interface ApplyFlags extends TargetFlags {
+  readonly dir?: string;
+  readonly dryRun: boolean;
+  readonly to?: string;
+  readonly set: Record<string, string>;
+  readonly format: OutputFormat;
+  readonly skipBackups: boolean;
+  readonly skipStaging: boolean;
+  readonly reason?: string;
+  readonly targets?: string;
+  readonly concurrency?: string;
 }
 
 export function register(program: Command): void {
@@ -72,21 +104,40 @@ export function register(program: Command): void {
     .option("--set <name=value>", "a placeholder value, e.g. --set admin_email=you@example.com (repeatable)", collectSet, {})
     .addOption(new Option("--format <format>", "output format").choices(OUTPUT_FORMATS).default("text"))
     .option("--skip-backups", "take no backup before destructive statements (when you made one yourself); needs --reason", false)
-    .option("--reason <text>", "why backups are skipped (goes into the event log)")
-    .action(async (flags: { url?: string; dbUrl?: string; dir?: string; dryRun: boolean; to?: string; set: Record<string, string>; format: OutputFormat; skipBackups: boolean; reason?: string }) => {
+    .option("--skip-staging", "with --target (or --targets): apply although the required target (\"requires\" in supamigrate.json) lacks files; needs --reason", false)
+    .option("--reason <text>", "why backups or the staging check are skipped (goes into the event log)")
+    .option("--targets <names>", "apply to these targets of supamigrate.json, names separated by commas, or all")
+    .option("--concurrency <n>", "with --targets: how many targets at a time (default 4)")
+    .action(async (flags: ApplyFlags) => {
       if (flags.skipBackups && !flags.reason?.trim()) throw new UsageError("--skip-backups needs --reason \"…\" (why no backup is needed: it goes into the event log).");
-      if (!flags.skipBackups && flags.reason !== undefined) throw new UsageError("--reason goes with --skip-backups.");
-      process.exitCode = await runWithTarget("apply", flags, flags.format, async (client) =>
-        apply(client, {
-          dir: (await openProject(flags.dir)).dir,
+      if (flags.skipStaging && !flags.reason?.trim()) {
+        throw new UsageError("--skip-staging needs --reason \"…\" (why the files go ahead without the required target: it goes into the target's event log).");
+      }
+      if (!flags.skipBackups && !flags.skipStaging && flags.reason !== undefined) throw new UsageError("--reason goes with --skip-backups or --skip-staging.");
+      if (flags.targets !== undefined) {
+        const { applyFleet } = await import("../fleet.ts");
+        process.exitCode = await applyFleet(flags);
+        return;
+      }
+      if (flags.concurrency !== undefined) throw new UsageError("--concurrency goes with --targets.");
+      if (flags.skipStaging && flags.target === undefined) throw new UsageError("--skip-staging goes with --target <name>, a target with \"requires\" in supamigrate.json.");
+      process.exitCode = await runWithTarget("apply", flags, flags.format, async (client) => {
+        const dir = (await openProject(flags.dir)).dir;
+        const gate = flags.target === undefined
+          ? { meta: {} }
+          : await stagingGate(client, flags.target, { dryRun: flags.dryRun, skipStaging: flags.skipStaging ? flags.reason! : null, format: flags.format, dir });
+        return apply(client, {
+          dir,
           dryRun: flags.dryRun,
           to: flags.to ?? null,
           placeholders: flags.set,
-          meta: runMeta(),
+          meta: { ...runMeta(), ...gate.meta },
           format: flags.format,
           stream: process.stdout,
           skipBackups: flags.skipBackups ? flags.reason! : null,
-        }), { runsFiles: !flags.dryRun }); // a dry run commits nothing: an interrupted one needs no explaining
+          beforeRun: gate.beforeRun,
+        });
+      }, { runsFiles: !flags.dryRun }); // a dry run commits nothing: an interrupted one needs no explaining
     });
 }
 

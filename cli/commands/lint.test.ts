@@ -101,7 +101,7 @@ test("lint: supamigrate.json sets the folder and severities; a bad config, folde
   assert.equal(unreachable.code, 2);
   assert.match(unreachable.stderr, /^supamigrate lint: could not fetch the deployed state from http:\/\/127\.0\.0\.1:9\/functions\/v1\/supamigrate: /);
   const bad = project({ "supamigrate.json": '{"rule": {}}', "scripts/001_a.sql": TABLE });
-  assert.deepEqual(cli(bad), { code: 2, stdout: "", stderr: 'supamigrate lint: supamigrate.json: unknown key "rule"; the keys are "migrationsDir", "rules" and "onlineSafety"\n' });
+  assert.deepEqual(cli(bad), { code: 2, stdout: "", stderr: 'supamigrate lint: supamigrate.json: unknown key "rule"; the keys are "migrationsDir", "rules", "onlineSafety" and "targets"\n' });
   assert.equal(cli(root, "--format", "xml").code, 2);
 });
 

@@ -27,7 +27,13 @@ export function register(program: Command): void {
     .description("list applied migrations (name, applied at, by, duration) and pending/drifted counts")
     .option("--dir <dir>", `${DIR_HELP}; compared with when it exists`)
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-    .action(async (flags: { url?: string; dbUrl?: string; dir?: string; format: "text" | "json" }) => {
+    .option("--all-targets", "every target of supamigrate.json in one table: a row per migration, a column per target")
+    .action(async (flags: { url?: string; dbUrl?: string; dir?: string; format: "text" | "json"; allTargets?: boolean }) => {
+      if (flags.allTargets) {
+        const { allTargetsStatus } = await import("../all-targets-status.ts");
+        process.exitCode = await allTargetsStatus(flags);
+        return;
+      }
       process.exitCode = await runWithTarget("status", flags, flags.format === "json", async (client) => {
         // Without --dir, status needs only the function: a project without its folder here still gets one.
         const project = await openProject(flags.dir);

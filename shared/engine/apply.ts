@@ -110,7 +110,10 @@ function applyRun(
   const warnings = [...farWarnings, ...outOfOrder, ...unwrapped];
   return preparedRun({
     verb: "apply", lock, units, dryRun, options, startedAt, actor, warnings,
-    startDetails: { pending: units.map((u) => u.name), gitSha, ciRun, ...(skipBackups === null ? {} : { backupsSkipped: skipBackups }) },
+    startDetails: {
+      pending: units.map((u) => u.name), gitSha, ciRun, ...(skipBackups === null ? {} : { backupsSkipped: skipBackups }),
+      ...(request.meta?.skippedStaging ? { skippedStaging: request.meta.skippedStaging } : {}),
+    },
     resumeHint: () => "call apply again to continue (applied files are skipped).",
   });
 }

@@ -16,7 +16,7 @@ test("config: unknown keys, unknown rule ids, bad severities and bad JSON are cl
   const result = parseConfig('{"migrationDir": "x", "rules": {"no-such-rule": "off", "syntax-error": "fatal"}}');
   assert.equal(result.ok, false);
   assert.deepEqual(!result.ok && result.errors.map((e) => e.slice(0, 97)), [
-    'supamigrate.json: unknown key "migrationDir"; the keys are "migrationsDir", "rules" and "onlineSafety"'.slice(0, 97),
+    'supamigrate.json: unknown key "migrationDir"; the keys are "migrationsDir", "rules", "onlineSafety" and "targets"'.slice(0, 97),
     'supamigrate.json: unknown rule id "no-such-rule" in "rules"; known ids: require-if-not-exists, re',
     'supamigrate.json: rule "syntax-error" is set to "fatal"; use "off", "info", "warning" or "error"'.slice(0, 97),
   ]);

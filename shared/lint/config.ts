@@ -3,9 +3,10 @@
  *   { "migrationsDir": "scripts", "onlineSafety": true, "rules": { "require-rollback": "error", "duplicate-number": "off" } }
  * A pure function from the file's text to a config or the list of what is wrong with it. `onlineSafety`
  * turns the opt-in online-safety rules on at their default severity: it lands in `rules`, under any
- * entry the file gives one of them itself.
+ * entry the file gives one of them itself. `"targets"` names where to apply (config-targets.ts).
  */
 import { CONFIG_FILE, DEFAULT_CONFIG, type LintConfig } from "./config-file.ts";
+import { parseTargets } from "./config-targets.ts";
 import { ruleIds, rules as registeredRules } from "./registry.ts";
 import { UNUSED_IGNORE } from "./suppression.ts";
 import type { SeveritySetting } from "./types.ts";
@@ -33,8 +34,8 @@ export function parseConfig(text: string, source = CONFIG_FILE): ConfigResult {
   const errors: string[] = [];
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    if (key !== "migrationsDir" && key !== "rules" && key !== "onlineSafety" && key !== "$schema") {
-      errors.push(`${source}: unknown key "${key}"; the keys are "migrationsDir", "rules" and "onlineSafety"`);
+    if (key !== "migrationsDir" && key !== "rules" && key !== "onlineSafety" && key !== "targets" && key !== "$schema") {
+      errors.push(`${source}: unknown key "${key}"; the keys are "migrationsDir", "rules", "onlineSafety" and "targets"`);
     }
   }
   const onlineSafety = record.onlineSafety ?? false;
@@ -66,5 +67,8 @@ export function parseConfig(text: string, source = CONFIG_FILE): ConfigResult {
   if (onlineSafety === true) {
     for (const rule of registeredRules) if (rule.optIn === "online-safety" && !Object.hasOwn(rules, rule.id)) rules[rule.id] = rule.defaultSeverity;
   }
-  return errors.length ? { ok: false, errors } : { ok: true, config: { migrationsDir, rules } };
+  // Named targets (config-targets.ts): in the result only when the file has them.
+  const targets = "targets" in record ? parseTargets(record.targets, source) : null;
+  if (targets) errors.push(...targets.errors);
+  return errors.length ? { ok: false, errors } : { ok: true, config: { migrationsDir, rules, ...(targets ? { targets: targets.targets } : {}) } };
 }

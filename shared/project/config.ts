@@ -5,8 +5,10 @@
  * and no override, the migrations folder is detected: `scripts/` (the seed's), else
  * `supabase/migrations/` (the Supabase CLI's), else `scripts/`.
  */
-import { CONFIG_FILE, DEFAULT_CONFIG, type LintConfig } from "../lint/config-file.ts";
+import { CONFIG_FILE, DEFAULT_CONFIG, type LintConfig, type TargetConfig } from "../lint/config-file.ts";
 import { joinPath, parentPath, type ProjectFileSystem } from "./file-system.ts";
+
+export type { TargetConfig };
 
 export interface ProjectOverrides {
   /** The migrations folder, absolute or relative to `cwd` (wins over the file). */
@@ -21,6 +23,8 @@ export interface ProjectConfig {
   /** Where the folder came from, for messages. */
   readonly dirSource: "override" | "config" | "detected" | "default";
   readonly rules: LintConfig["rules"];
+  /** The named targets (`"targets"`), in the file's order; empty without them. */
+  readonly targets: Readonly<Record<string, TargetConfig>>;
 }
 
 export type ProjectResult = { readonly ok: true; readonly project: ProjectConfig } | { readonly ok: false; readonly errors: string[] };
@@ -40,19 +44,20 @@ export async function resolveProject(fs: ProjectFileSystem, cwd: string, overrid
     config = parsed.config;
     dirInFile = Object.hasOwn(JSON.parse(found.text.replace(/^\uFEFF/, "")) as object, "migrationsDir");
   }
-  const rules = config.rules;
+  const { rules } = config;
+  const targets = config.targets ?? {};
   if (overrides.migrationsDir) {
-    return { ok: true, project: { configPath: found?.path ?? null, migrationsDir: joinPath(cwd, overrides.migrationsDir), dirSource: "override", rules } };
+    return { ok: true, project: { configPath: found?.path ?? null, migrationsDir: joinPath(cwd, overrides.migrationsDir), dirSource: "override", rules, targets } };
   }
   if (found && dirInFile) {
-    return { ok: true, project: { configPath: found.path, migrationsDir: joinPath(parentPath(found.path), config.migrationsDir), dirSource: "config", rules } };
+    return { ok: true, project: { configPath: found.path, migrationsDir: joinPath(parentPath(found.path), config.migrationsDir), dirSource: "config", rules, targets } };
   }
   const root = found ? parentPath(found.path) : cwd;
   for (const candidate of DETECTED) {
     const dir = joinPath(root, candidate);
-    if (await fs.readDirectory(dir) !== null) return { ok: true, project: { configPath: found?.path ?? null, migrationsDir: dir, dirSource: "detected", rules } };
+    if (await fs.readDirectory(dir) !== null) return { ok: true, project: { configPath: found?.path ?? null, migrationsDir: dir, dirSource: "detected", rules, targets } };
   }
-  return { ok: true, project: { configPath: found?.path ?? null, migrationsDir: joinPath(root, DEFAULT_CONFIG.migrationsDir), dirSource: "default", rules } };
+  return { ok: true, project: { configPath: found?.path ?? null, migrationsDir: joinPath(root, DEFAULT_CONFIG.migrationsDir), dirSource: "default", rules, targets } };
 }
 
 /** The nearest supamigrate.json at or above `dir`. */

@@ -24,7 +24,7 @@ function memoryFs(files: Record<string, string | Uint8Array>): ProjectFileSystem
 test("project: supamigrate.json is found walking up; its migrationsDir is relative to the file; --dir wins", async () => {
   const fs = memoryFs({ "/p/supamigrate.json": '{"migrationsDir": "db/migrations", "rules": {"duplicate-number": "off"}}', "/p/db/migrations/001_a.sql": "select 1;" });
   const found = await resolveProject(fs, "/p/app/src");
-  assert.deepEqual(found, { ok: true, project: { configPath: "/p/supamigrate.json", migrationsDir: "/p/db/migrations", dirSource: "config", rules: { "duplicate-number": "off" } } });
+  assert.deepEqual(found, { ok: true, project: { configPath: "/p/supamigrate.json", migrationsDir: "/p/db/migrations", dirSource: "config", rules: { "duplicate-number": "off" }, targets: {} } });
   const flagged = await resolveProject(fs, "/p/app", { migrationsDir: "other" });
   assert.ok(flagged.ok && flagged.project.migrationsDir === "/p/app/other" && flagged.project.dirSource === "override");
 });

@@ -17,6 +17,8 @@ export interface ApplyMeta {
   readonly gitSha?: string | null;
   readonly ciRun?: string | null;
   readonly actor?: string | null;
+  /** Why this apply went ahead without the target it requires (`apply --skip-staging --reason`); logged with apply-started. */
+  readonly skippedStaging?: string | null;
 }
 
 /** A file the client says is applied with this checksum, sent without its text (`ApplyRequest.applied`). */

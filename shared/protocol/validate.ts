@@ -22,7 +22,7 @@ const APPLY_KEYS = ["migrations", "dryRun", "to", "placeholders", "meta", "appli
 const CHECKSUM = /^[0-9a-f]{64}$/;
 const ROLLBACK_KEYS = ["steps", "to", "dryRun", "meta"];
 const MIGRATION_KEYS = ["name", "sql", "rollback"];
-const META_KEYS = ["gitSha", "ciRun", "actor"];
+const META_KEYS = ["gitSha", "ciRun", "actor", "skippedStaging"];
 const PLACEHOLDER_NAME = /^[A-Za-z0-9_]+$/;
 
 /** True for `application/json` (any parameters, any case), the only body type the function reads. */

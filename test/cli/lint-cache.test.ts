@@ -190,7 +190,7 @@ test("errors are the same with the cache: a bad supamigrate.json is reported fir
   const root = project({ "scripts/001_a.sql": TABLE });
   await lint(root);
   write(root, "supamigrate.json", '{"rule": {}}');
-  const bad = { code: 2, stdout: "", stderr: 'supamigrate lint: supamigrate.json: unknown key "rule"; the keys are "migrationsDir", "rules" and "onlineSafety"\n' };
+  const bad = { code: 2, stdout: "", stderr: 'supamigrate lint: supamigrate.json: unknown key "rule"; the keys are "migrationsDir", "rules", "onlineSafety" and "targets"\n' };
   assert.deepEqual(await lint(root), bad);
   assert.deepEqual(await lint(root, "--dir", "nope"), bad);
   assert.deepEqual(await lint(root, "missing.sql"), bad);
