@@ -5,14 +5,14 @@
 // the steps asked for, stopping at the first that fails (status still runs after a failed apply).
 // Inputs arrive as INPUT_* variables (action.yml passes them); the token only ever as an environment variable.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const actionDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const input = (name) => (process.env[`INPUT_${name}`] ?? "").trim();
-const COMMANDS = ["auto", "lint", "verify", "dry-run", "apply", "status"];
+const COMMANDS = ["auto", "lint", "verify", "dry-run", "plan", "apply", "status"];
 
 process.exitCode = main();
 
@@ -37,6 +37,8 @@ function main() {
     lint: ["lint", "--format", "github", ...dir],
     verify: ["verify", "--format", "github", ...dir],
     "dry-run": ["apply", "--dry-run", "--format", "github", ...dir, ...set],
+    // The deployment report (Markdown): into the job's summary page when there is one, else the log.
+    plan: ["plan", "--dry-run", "--format", "markdown", ...dir, ...set],
     apply: ["apply", "--format", "github", ...dir, ...set],
     status: ["status", ...dir],
   };
@@ -44,13 +46,19 @@ function main() {
   for (const step of steps) {
     if (exitCode !== 0 && step !== "status") break; // status still runs after a failed apply
     console.log(`\n$ supamigrate ${args[step].join(" ")}`);
-    const code = spawnSync(cli[0], [...cli.slice(1), ...args[step]], { stdio: "inherit", env }).status ?? 1;
+    const summary = step === "plan" ? process.env.GITHUB_STEP_SUMMARY : undefined;
+    const ran = spawnSync(cli[0], [...cli.slice(1), ...args[step]], { stdio: summary ? ["inherit", "pipe", "inherit"] : "inherit", env, encoding: "utf8" });
+    if (summary) {
+      process.stdout.write(ran.stdout ?? "");
+      appendFileSync(summary, ran.stdout ?? "");
+    }
+    const code = ran.status ?? 1;
     if (exitCode === 0) exitCode = code;
   }
   return exitCode;
 }
 
-/** lint, verify, then dry-run or apply by the event, then status; lint only without a function URL. */
+/** lint, verify, then dry-run and the plan's report, or apply, by the event, then status; lint only without a function URL. */
 function autoSteps(env) {
   if (!env.SUPAMIGRATE_URL && !env.SUPABASE_URL) {
     console.log("::warning title=supamigrate::No function URL (the function-url input, or $SUPAMIGRATE_URL), so only lint runs. On a pull request from a fork, repository secrets are not available.");
@@ -60,7 +68,7 @@ function autoSteps(env) {
   const branch = process.env.SUPAMIGRATE_DEFAULT_BRANCH || "main";
   const onDefaultBranch = process.env.GITHUB_REF === `refs/heads/${branch}`;
   const apply = (event === "push" || event === "workflow_dispatch" || event === "schedule") && onDefaultBranch;
-  return apply ? ["lint", "verify", "apply", "status"] : ["lint", "verify", "dry-run"];
+  return apply ? ["lint", "verify", "apply", "status"] : ["lint", "verify", "dry-run", "plan"];
 }
 
 /** [program, …args] that run supamigrate, or null after saying why not. */

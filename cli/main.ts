@@ -35,6 +35,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   init: () => import("./commands/init.ts"),
   diff: () => import("./commands/diff.ts"),
   backups: () => import("./commands/backups.ts"),
+  plan: () => import("./commands/plan.ts"),
 };
 // The program itself has no options that take a value, so the first argument not starting with "-" is the command.
 const args = process.argv.slice(2);

@@ -24,6 +24,8 @@ export interface ApplyOptions {
   readonly stream: NodeJS.WritableStream & { isTTY?: boolean };
   /** Take no backups before destructive statements, for this reason (logged). */
   readonly skipBackups?: string | null;
+  /** With dryRun: trace each statement's locks and rewrites, and give each file a verdict (docs/engine.md). */
+  readonly trace?: boolean;
   /** Runs before anything is sent (the staging gate): an exit code to stop with, or null to go ahead. */
   readonly beforeRun?: (request: ApplyRequest) => Promise<0 | 1 | null>;
 }
@@ -48,7 +50,7 @@ export async function apply(client: FunctionClient, options: ApplyOptions): Prom
 
 /** The request for the folder's migrations (a skipped file name is said on stderr); a usage error when there is nothing to send. */
 export async function readApplyRequest(
-  options: Pick<ApplyOptions, "dir" | "dryRun" | "to" | "placeholders" | "meta" | "skipBackups">,
+  options: Pick<ApplyOptions, "dir" | "dryRun" | "to" | "placeholders" | "meta" | "skipBackups" | "trace">,
 ): Promise<{ request: ApplyRequest; names: string[] }> {
   const folder = await readFolderOrFail(options.dir);
   for (const path of folder.invalidNames) {
@@ -70,6 +72,7 @@ export async function readApplyRequest(
     placeholders: options.placeholders,
     meta: options.meta,
     ...(options.skipBackups ? { skipBackups: { reason: options.skipBackups } } : {}),
+    ...(options.trace ? { trace: true } : {}),
   };
   return { request, names };
 }
@@ -89,6 +92,7 @@ export interface ApplyFlags extends TargetFlags {
   readonly set: Record<string, string>;
   readonly format: OutputFormat;
   readonly skipBackups: boolean;
+  readonly trace: boolean;
   readonly skipStaging: boolean;
   readonly reason?: string;
   readonly targets?: string;
@@ -103,12 +107,14 @@ export function register(program: Command): void {
     .option("--to <name>", "stop after this file (inclusive)")
     .option("--set <name=value>", "a placeholder value, e.g. --set admin_email=you@example.com (repeatable)", collectSet, {})
     .addOption(new Option("--format <format>", "output format").choices(OUTPUT_FORMATS).default("text"))
+    .option("--trace", "with --dry-run: each statement's locks on existing tables, rewrites and rows, and per file whether it is safe online", false)
     .option("--skip-backups", "take no backup before destructive statements (when you made one yourself); needs --reason", false)
     .option("--skip-staging", "with --target (or --targets): apply although the required target (\"requires\" in supamigrate.json) lacks files; needs --reason", false)
     .option("--reason <text>", "why backups or the staging check are skipped (goes into the event log)")
     .option("--targets <names>", "apply to these targets of supamigrate.json, names separated by commas, or all")
     .option("--concurrency <n>", "with --targets: how many targets at a time (default 4)")
     .action(async (flags: ApplyFlags) => {
+      if (flags.trace && !flags.dryRun) throw new UsageError("--trace goes with --dry-run (a trace runs the files and rolls them back).");
       if (flags.skipBackups && !flags.reason?.trim()) throw new UsageError("--skip-backups needs --reason \"…\" (why no backup is needed: it goes into the event log).");
       if (flags.skipStaging && !flags.reason?.trim()) {
         throw new UsageError("--skip-staging needs --reason \"…\" (why the files go ahead without the required target: it goes into the target's event log).");
@@ -135,6 +141,7 @@ export function register(program: Command): void {
           format: flags.format,
           stream: process.stdout,
           skipBackups: flags.skipBackups ? flags.reason! : null,
+          trace: flags.trace,
           beforeRun: gate.beforeRun,
         });
       }, { runsFiles: !flags.dryRun }); // a dry run commits nothing: an interrupted one needs no explaining

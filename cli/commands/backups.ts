@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import type { FunctionClient } from "../../shared/client/index.ts";
 import type { BackupSummary, BackupsPruneRequest } from "../../shared/protocol/types.ts";
 import { runMeta } from "../meta.ts";
+import { formatBytes } from "../output/bytes.ts";
 import { UsageError } from "../output/errors.ts";
 import { runWithTarget, withTargetOptions } from "../target.ts";
 
@@ -16,18 +17,6 @@ export function backupLine(b: BackupSummary): string {
   const rows = `${b.rows} row${b.rows === 1 ? "" : "s"}`;
   const restored = b.restoredAt ? `, restored ${b.restoredAt.slice(0, 10)}` : "";
   return `${b.backupTable}  ${b.kind} of ${what} before ${b.migration}: ${rows}, ${formatBytes(b.bytes)}, ${b.createdAt.slice(0, 10)}${restored}`;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["kB", "MB", "GB", "TB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
 export async function listBackups(client: FunctionClient, out: NodeJS.WritableStream = process.stdout): Promise<0> {

@@ -2,6 +2,7 @@
 import type { ApplyEvent } from "../../shared/protocol/types.ts";
 import type { Colors } from "./colors.ts";
 import { formatDuration } from "./duration.ts";
+import { traceLines } from "./trace-lines.ts";
 import { failureLines, failureMessage } from "./failure.ts";
 import { annotation } from "./github.ts";
 import type { Progress } from "./progress.ts";
@@ -35,6 +36,13 @@ export function lineProgress(write: (line: string) => void, colors: Colors, path
             // A rollback round trip's finding sits on the rollback file (event.file), at its line when known.
             const file = event.file ? pathOf(event.file) : event.name ? pathOf(event.name) : undefined;
             write(annotation("warning", { file, line: event.line, col: event.column, title: event.code }, event.message));
+          }
+          break;
+        case "trace":
+        case "verdict":
+          for (const line of traceLines(event, colors)) write(line);
+          if (github && event.event === "verdict" && !event.safeOnline) {
+            write(annotation("warning", { file: pathOf(event.name), title: "maintenance-window" }, `${event.message}${event.hint ? `. Safer: ${event.hint}` : ""}`));
           }
           break;
         default:

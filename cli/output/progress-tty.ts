@@ -3,6 +3,7 @@ import type { Ora } from "ora";
 import type { ApplyEvent } from "../../shared/protocol/types.ts";
 import type { Colors } from "./colors.ts";
 import { formatDuration } from "./duration.ts";
+import { traceLines } from "./trace-lines.ts";
 import { failureLines } from "./failure.ts";
 import type { Progress } from "./progress.ts";
 import { summaryLines } from "./summary.ts";
@@ -48,6 +49,10 @@ export async function ttyProgress(stream: NodeJS.WritableStream, colors: Colors,
           // The client resumes by itself after a time-budget stop, and says so on the next line.
           if (event.code === "time-budget") break;
           write(`${colors.yellow("!")} ${event.name && !event.file ? `${event.name}: ` : ""}${event.message}`);
+          break;
+        case "trace":
+        case "verdict":
+          for (const line of traceLines(event, colors)) write(line);
           break;
         default:
           break;

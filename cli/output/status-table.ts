@@ -4,6 +4,7 @@
  */
 import type { Comparison } from "../../shared/migrations/index.ts";
 import type { AppliedMigration, StatusResponse } from "../../shared/protocol/types.ts";
+import { formatBytes } from "./bytes.ts";
 import { formatDuration } from "./duration.ts";
 
 export function statusLines(status: StatusResponse, local: Comparison | null, dir: string): string[] {
@@ -33,6 +34,11 @@ export function statusLines(status: StatusResponse, local: Comparison | null, di
     lines.push(`${status.applied.length} applied`);
   }
   if (status.lock) lines.push(`The migration lock is held by ${status.lock.holder} since ${formatTime(status.lock.since)}.`);
+  const backups = status.backups ?? [];
+  if (backups.length > 0) {
+    const bytes = backups.reduce((sum, b) => sum + b.bytes, 0);
+    lines.push(`Backups: ${backups.length} (${formatBytes(bytes)}) of data from destructive migrations, in supamigrate_backup: \`supamigrate backups\` lists them, \`supamigrate backups prune\` drops them.`);
+  }
   return lines;
 }
 

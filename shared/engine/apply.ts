@@ -115,5 +115,6 @@ function applyRun(
       ...(request.meta?.skippedStaging ? { skippedStaging: request.meta.skippedStaging } : {}),
     },
     resumeHint: () => "call apply again to continue (applied files are skipped).",
+    trace: dryRun && request.trace === true,
   });
 }

@@ -42,6 +42,11 @@ export interface ApplyRequest {
    * reason goes into the event log. For a table above the backup cap that was backed up by other means.
    */
   readonly skipBackups?: { readonly reason: string };
+  /**
+   * With `dryRun`: trace each statement — the locks its file's transaction holds on tables that existed
+   * before, rewrites, rows, time — and give each file a verdict (`trace` and `verdict` events).
+   */
+  readonly trace?: boolean;
   readonly dryRun?: boolean;
   /** Stop after this file name (inclusive); null applies everything pending. */
   readonly to?: string | null;
@@ -106,7 +111,33 @@ export type ApplyEvent =
   | { readonly event: "applied"; readonly name: string; readonly durationMs: number; readonly dryRun: boolean }
   | { readonly event: "rolled-back"; readonly name: string; readonly durationMs: number; readonly dryRun: boolean }
   | ({ readonly event: "failed" } & MigrationFailure)
+  | ({ readonly event: "trace"; readonly name: string } & TracedStatement)
+  | { readonly event: "verdict"; readonly name: string; readonly safeOnline: boolean; readonly message: string; readonly hint: string | null }
   | DoneEvent;
+
+/** A lock a traced statement's transaction holds on a table that existed before its file. */
+export interface TraceLock {
+  /** `public.profiles`. */
+  readonly relation: string;
+  /** As SQL spells it: `ACCESS EXCLUSIVE`. */
+  readonly mode: string;
+  /** The everyday queries it makes wait until the file commits (`SELECT`, `INSERT`, …); empty: none. */
+  readonly blocks: readonly string[];
+  /** The table's row estimate before the file (pg_class.reltuples); null when never analyzed. */
+  readonly rows: number | null;
+  /** True when the statement gave the table a new relfilenode: it was rewritten. */
+  readonly rewritten: boolean;
+}
+
+/** One statement of a traced dry run. */
+export interface TracedStatement {
+  readonly line: number;
+  readonly column: number;
+  /** The statement's kind from the parser, `AlterTableStmt`; null when unknown. */
+  readonly statement: string | null;
+  readonly durationMs: number;
+  readonly locks: readonly TraceLock[];
+}
 
 /** `GET health` answer: the function is up, and which version it runs. */
 export interface HealthResponse {

@@ -18,7 +18,7 @@ export interface Invalid {
 }
 export type Validated<T> = { readonly ok: true; readonly value: T } | Invalid;
 
-const APPLY_KEYS = ["migrations", "dryRun", "to", "placeholders", "meta", "applied", "skipBackups"];
+const APPLY_KEYS = ["migrations", "dryRun", "to", "placeholders", "meta", "applied", "skipBackups", "trace"];
 const CHECKSUM = /^[0-9a-f]{64}$/;
 const ROLLBACK_KEYS = ["steps", "to", "dryRun", "meta"];
 const MIGRATION_KEYS = ["name", "sql", "rollback"];
@@ -78,10 +78,14 @@ export function validateApplyRequest(body: unknown): Validated<ApplyRequest> {
   if (!meta.ok) return meta;
   const skipBackups = validateSkipBackups(body.skipBackups);
   if (!skipBackups.ok) return skipBackups;
+  const trace = optionalBoolean(body, "trace");
+  if (trace === undefined) return invalid("invalid-request", "\"trace\" must be true or false (or left out)");
+  if (trace && !dryRun) return invalid("invalid-request", "\"trace\" goes with \"dryRun\": true (a trace runs the files and rolls them back)");
   const value: ApplyRequest = {
     migrations, dryRun, to, placeholders: placeholders.value, meta: meta.value,
     ...(applied.length > 0 ? { applied } : {}),
     ...(skipBackups.value ? { skipBackups: skipBackups.value } : {}),
+    ...(trace ? { trace } : {}),
   };
   return { ok: true, value };
 }

@@ -37,6 +37,8 @@ test("a DROP COLUMN's backup is listed, pruned with a dry run first, and --skip-
     "1 backup, <size>. Drop the ones you no longer need with `supamigrate backups prune`.",
   ]);
 
+  const status = await runCli(["status", "--db-url", url], { cwd });
+  assert.match(status.stdout, /\nBackups: 1 \(\d+(\.\d)? kB\) of data from destructive migrations, in supamigrate_backup: `supamigrate backups` lists them, `supamigrate backups prune` drops them\.\n/);
   const unclear = await runCli(["backups", "prune", "--db-url", url], { cwd });
   assert.equal(unclear.status, 2);
   assert.match(unclear.stderr, /exactly one of --migration <file>, --older-than-days <n> or --all/);

@@ -219,6 +219,7 @@ test("the Action on a pull request: lint with annotations, verify, a dry run tha
   assert.ok(out.includes("\n$ supamigrate verify --format github\n"), out);
   assert.ok(out.includes("\n$ supamigrate apply --dry-run --format github\n"), out);
   assert.match(out, /\nDry run: would apply 2, skipped 0 \(already applied\), failed 0 — [^\n]+; nothing was committed\n/);
+  assert.ok(out.includes("\n$ supamigrate plan --dry-run --format markdown\n### supamigrate plan: 2 pending files\n"), out);
   assert.ok(!out.includes("$ supamigrate apply --format github"));
   assert.deepEqual(appliedNames(), []);
 });
@@ -231,7 +232,7 @@ test("the Action without a function URL (a fork's pull request gets no secrets) 
 
   const unknown = action({ INPUT_COMMAND: "deploy" });
   assert.equal(unknown.status, 2);
-  assert.equal(unknown.stdout, '::error title=supamigrate::command "deploy" is not one of auto, lint, verify, dry-run, apply, status.\n');
+  assert.equal(unknown.stdout, '::error title=supamigrate::command "deploy" is not one of auto, lint, verify, dry-run, plan, apply, status.\n');
 });
 
 test("apply and status", () => {

@@ -25,7 +25,8 @@ function backupCall(before: RunnableStatement, migration: string, target: Backup
   return {
     text: `select supamigrate.take_backup(${args.join(", ")}, ${Math.floor(maxBytes)})`,
     fileStart: before.fileStart,
-    kind: null,
+    // Not the file's: a trace shows it as the backup it is.
+    kind: "supamigrate backup",
     node: null,
     replacements: [],
   };

@@ -37,6 +37,14 @@ export interface FileRunSettings {
   readonly statementTimeoutMs: number;
   /** Inside the dry run's outer transaction: use a savepoint instead of BEGIN/COMMIT. */
   readonly dryRun: boolean;
+  /** A traced dry run (trace/): statements one at a time, the tracer told before the first and after each. */
+  readonly tracer?: StatementTracer | null;
+}
+
+/** Told what a traced dry run's file does, in its savepoint: before its first statement, after each one. */
+export interface StatementTracer {
+  before(conn: Sql): Promise<void>;
+  after(conn: Sql, statement: RunnableStatement, durationMs: number): Promise<void>;
 }
 
 /** Writes the tracking change (row + event) in the file's transaction. */
@@ -144,6 +152,23 @@ async function pipeline(conn: Sql, queries: readonly Query[]): Promise<PipelineR
   return { failed: failed ? { index: failed.index, error: failed.error } : null, last: outcomes.at(-1)?.result };
 }
 
+/** The opening alone, then each statement on its own with the tracer after it; failures numbered as if sent together. */
+async function traced(conn: Sql, open: string, statements: readonly RunnableStatement[], tracer: StatementTracer): Promise<PipelineResult> {
+  const opened = await pipeline(conn, [open]);
+  if (opened.failed) return opened;
+  await tracer.before(conn);
+  for (const [i, statement] of statements.entries()) {
+    const started = performance.now();
+    try {
+      await sendStatement(conn, statement.text);
+    } catch (error) {
+      return { failed: { index: i + 1, error }, last: null };
+    }
+    await tracer.after(conn, statement, performance.now() - started);
+  }
+  return { failed: null, last: null };
+}
+
 /** The opening alone, then (if it worked) the statements; failures numbered as if sent together. */
 async function openedFirst(conn: Sql, open: string, statements: readonly Query[]): Promise<PipelineResult> {
   const opened = await pipeline(conn, [open]);
@@ -188,6 +213,8 @@ export async function runTransactionalFile(
     // nothing can ever run outside the outer transaction that is rolled back. (BEGIN cannot fail that way.)
     const ran = sent
       ? await sent
+      : dryRun && settings.tracer
+      ? await traced(conn, opening(settings, lock.pid, null, marker), file.statements, settings.tracer)
       : dryRun
       ? await openedFirst(conn, opening(settings, lock.pid, null, marker), statements)
       : await pipeline(conn, [opening(settings, lock.pid, null, marker), ...statements]);

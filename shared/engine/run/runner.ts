@@ -16,6 +16,7 @@ import type { RoundTrip } from "./round-trip.ts";
 import { type EventName, logEvent } from "../tracking/rows.ts";
 import { upgradeTrackingSchemaInTransaction } from "../tracking/schema.ts";
 import type { PreparedRun } from "../types.ts";
+import { fileTracer, untriedVerdict } from "../trace/file-tracer.ts";
 
 type Sql = postgres.Sql;
 
@@ -42,6 +43,8 @@ export interface RunSpec {
   readonly startDetails: Record<string, unknown>;
   /** How to continue after the time budget, e.g. "call apply again to continue (applied files are skipped)". */
   readonly resumeHint: (remaining: number) => string;
+  /** A traced dry run: `trace` events a statement and a `verdict` a file (trace/). */
+  readonly trace?: boolean;
 }
 
 const EVENTS: Record<RunSpec["verb"], { started: EventName; ok: "applied" | "rolled-back"; failed: EventName }> = {
@@ -161,14 +164,17 @@ async function execute(spec: RunSpec, emit: (event: ApplyEvent) => void): Promis
           message: `${unit.name} was not tried: its statement cannot run inside a transaction, and a dry run runs everything in one that it rolls back.`,
           name: unit.name,
         });
+        if (spec.trace) emit(untriedVerdict(unit.name, unit.file));
         continue;
       }
       // A dry run checks the file's rollback on the way: the catalog before the file, and after its rollback.
       const roundTrip = dryRun && unit.file.transactional && unit.roundTrip ? await unit.roundTrip.begin() : null;
+      const tracer = dryRun && spec.trace && unit.file.transactional ? fileTracer(unit.name, unit.file) : null;
       const outcome = unit.file.transactional
-        ? await runTransactionalFile(spec.lock, unit.name, unit.file, settings, unit.record)
+        ? await runTransactionalFile(spec.lock, unit.name, unit.file, { ...settings, tracer }, unit.record)
         : await runNonTransactionalFile(spec.lock, unit.name, unit.file, settings, unit.record);
       if (!(await report(unit, outcome, null))) break;
+      if (tracer) for (const event of tracer.events()) emit(event);
       if (roundTrip) for (const finding of await roundTrip()) emit(finding);
     }
     await settle();
