@@ -21,9 +21,11 @@ export function checklist(plan: DeploymentPlan): Check[] {
   const breaking = files.filter((f) => f.breaking.length > 0).map((f) => f.name);
   const rls = files.filter((f) => f.rls.length > 0).map((f) => f.name);
   const failed = files.filter((f) => f.failed !== null || f.errors.length > 0).map((f) => f.name);
+  const nullsMet = files.flatMap((f) => f.notNull.filter(meetsNulls).map((c) => `${f.name}: ${c.table}.${c.column}`));
   return [
     { ok: plan.drifted.length === 0 && plan.missing.length === 0, blocking: true, label: "No deployed file edited or deleted", detail: [...plan.drifted.map((n) => `${n} edited`), ...plan.missing.map((n) => `${n} deleted`)].join(", ") },
     { ok: failed.length === 0, blocking: true, label: plan.dryRun ? "Every pending file runs (dry run) and lints without errors" : "Every pending file lints without errors", detail: failed.join(", ") },
+    { ok: nullsMet.length === 0, blocking: true, label: "Every NOT NULL added meets no NULL (counted on the live table)", detail: nullsMet.join(", ") },
     { ok: plan.placeholders.length === 0, blocking: true, label: "Every placeholder has a value", detail: plan.placeholders.map((p) => `\${${p.placeholder}} in ${p.name}`).join(", ") },
     { ok: without.length === 0 && unverified.length === 0, blocking: true, label: "Rollback prepared for destructive changes (and it undoes its file, in the dry run)", detail: [...without.map((n) => `${n}: no rollback`), ...unverified.map((n) => `${n}: incomplete`)].join(", ") },
     { ok: breaking.length === 0, blocking: false, label: "No breaking change", detail: breaking.join(", ") },
@@ -84,8 +86,26 @@ function fileLines(file: PlannedFile): string[] {
   for (const b of file.backups) lines.push(`backup before it runs: ${b.kind} of ${b.column ? `${b.relation}.${b.column}` : b.relation}`);
   if (file.verdict) lines.push(file.verdict.safeOnline ? file.verdict.message : `${file.verdict.message}${file.verdict.hint ? `. Safer: ${file.verdict.hint}` : ""}`);
   for (const b of file.breaking) lines.push(`breaking change at line ${b.line}: ${b.message}`);
+  for (const c of file.notNull) lines.push(notNullLine(c));
   for (const r of file.rls) lines.push(`RLS at line ${r.line}: ${r.message}`);
   return lines;
+}
+
+type NotNullCheck = PlannedFile["notNull"][number];
+
+/** True when the NOT NULL will fail on what the live table holds. */
+function meetsNulls(check: NotNullCheck): boolean {
+  return check.failsOn === "nulls" ? (check.nulls ?? 0) > 0 : (check.rows ?? 0) > 0;
+}
+
+function notNullLine(c: NotNullCheck): string {
+  const what = `NOT NULL on ${c.table}.${c.column}`;
+  if (c.rows === null) return `${what}: the table is not there yet on the target`;
+  if (c.failsOn === "rows") {
+    return c.rows > 0 ? `${what}: added without a default to a table of ${c.rows} rows: the file fails (23502); give it a default` : `${what}: the table is empty, so it applies`;
+  }
+  if (c.nulls === null) return `${what}: the column is not there yet on the target`;
+  return c.nulls > 0 ? `${what}: ${c.nulls} of ${c.rows} rows are NULL: the file fails (23502) until they are filled` : `${what}: no NULL in ${c.rows} rows`;
 }
 
 function escape(text: string): string {

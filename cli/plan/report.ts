@@ -7,6 +7,7 @@
  */
 import { applyAll, type FunctionClient } from "../../shared/client/index.ts";
 import { backupTargets } from "../../shared/engine/backups/plan.ts";
+import { breakingChanges } from "../../shared/schema/breaking/analyze.ts";
 import type { Finding } from "../../shared/lint/types.ts";
 import type { ApplyRequest, PlanResponse } from "../../shared/protocol/types.ts";
 import { isReady } from "./render.ts";
@@ -26,6 +27,8 @@ export interface PlannedFile {
   readonly errors: ReadonlyArray<{ readonly rule: string; readonly line: number; readonly message: string }>;
   /** The dry run's failure: null when it ran, or was not run. */
   readonly failed: string | null;
+  /** Each NOT NULL the file adds to a table that keeps its rows, with what the live table holds. */
+  readonly notNull: ReadonlyArray<{ readonly table: string; readonly column: string; readonly failsOn: "nulls" | "rows"; readonly rows: number | null; readonly nulls: number | null }>;
 }
 
 export interface DeploymentPlan {
@@ -53,6 +56,7 @@ export interface GatherInput {
 
 export async function gatherPlan(input: GatherInput): Promise<DeploymentPlan> {
   const planned = await input.client.plan(input.request);
+  const notNull = await liveNotNullChecks(input, planned.pending);
   const dry = input.dryRun && planned.pending.length > 0 && planned.drifted.length === 0 && planned.missing.length === 0 &&
       planned.unresolvedPlaceholders.length === 0
     ? await dryRunEvents(input.client, input.request)
@@ -75,6 +79,7 @@ export async function gatherPlan(input: GatherInput): Promise<DeploymentPlan> {
       rls: findingsOf("rls-not-enabled"),
       errors: input.findings.filter((f) => f.file === file?.path && f.severity === "error").map((f) => ({ rule: f.rule, line: f.range.line, message: f.message })),
       failed: dry?.failed.get(name) ?? null,
+      notNull: notNull.filter((c) => c.file === file?.path).map(({ file: _file, ...check }) => check),
     };
   });
   const plan: Omit<DeploymentPlan, "ready"> = {
@@ -87,6 +92,16 @@ export async function gatherPlan(input: GatherInput): Promise<DeploymentPlan> {
     placeholders: planned.unresolvedPlaceholders,
   };
   return { ...plan, ready: isReady({ ...plan, ready: false }) };
+}
+
+/** The breaking-change analysis's NOT NULL checks for the pending files, counted on the live database. */
+async function liveNotNullChecks(input: GatherInput, pending: readonly string[]) {
+  if (pending.length === 0) return [];
+  const checks = breakingChanges({ files: input.files as Parameters<typeof breakingChanges>[0]["files"], pending: new Set(pending) })
+    .flatMap((change) => (change.liveCheck ? [{ file: change.file, ...change.liveCheck }] : []));
+  if (checks.length === 0) return [];
+  const { counts } = await input.client.nullCounts({ columns: checks.map((c) => ({ table: c.table, column: c.column })) });
+  return checks.map((c, i) => ({ file: c.file, table: c.table, column: c.column, failsOn: c.failsOn, rows: counts[i]?.rows ?? null, nulls: counts[i]?.nulls ?? null }));
 }
 
 interface DryRunResult {

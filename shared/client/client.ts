@@ -5,7 +5,7 @@
  * route table (shared/protocol/routes.ts, through methods.ts).
  */
 import type {
-  ApplyEvent, ApplyRequest, BackupsPruneRequest, BackupsPruneResponse, DeployedRequest, DeployedResponse, DoneEvent, PlanResponse, RollbackRequest, StatusResponse,
+  ApplyEvent, ApplyRequest, BackupsPruneRequest, BackupsPruneResponse, DeployedRequest, NullCountsRequest, NullCountsResponse, DeployedResponse, DoneEvent, PlanResponse, RollbackRequest, StatusResponse,
 } from "../protocol/types.ts";
 import type {
   BaselineRequest, BaselineResponse, ImportHistoryRequest, ImportHistoryResponse, RepairRequest, RepairResponse,
@@ -51,6 +51,8 @@ export interface FunctionClient {
   status(): Promise<StatusResponse>;
   /** The deployed text of tracked files (untracked names are left out of the answer). */
   deployed(request: DeployedRequest): Promise<DeployedResponse>;
+  /** What a pending NOT NULL would meet: rows and NULLs of each column (read only). */
+  nullCounts(request: NullCountsRequest): Promise<NullCountsResponse>;
   /** The live catalog's snapshot (`GET catalog`): what `verify --schema` compares with the migrations. */
   catalog(): Promise<CatalogSnapshot>;
   plan(request: ApplyRequest): Promise<PlanResponse>;

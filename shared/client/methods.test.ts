@@ -16,6 +16,7 @@ const DONE: DoneEvent = { event: "done", applied: [], failed: null, stoppedBy: n
 const EVERY_METHOD: Record<keyof FunctionClient, (client: FunctionClient) => Promise<unknown>> = {
   status: (client) => client.status(),
   deployed: (client) => client.deployed({ names: ["001_a.sql"] }),
+  nullCounts: (client) => client.nullCounts({ columns: [{ table: "public.a", column: "b" }] }),
   catalog: (client) => client.catalog(),
   plan: (client) => client.plan({ migrations: files }),
   apply: (client) => client.apply({ migrations: files }),
@@ -67,6 +68,7 @@ test("over an engine in this process, each method makes its route's engine call 
   const engine: MigrationEngine = {
     status: async () => (calls.push("status"), { applied: [], lock: null }),
     deployed: async () => (calls.push("deployed"), { files: [] }),
+    nullCounts: async () => (calls.push("nullCounts"), { counts: [] }),
     catalog: async () => (calls.push("catalog"), { format: 1, server: "15", objects: [] }),
     plan: async () => (calls.push("plan"), { ok: true, plan: { pending: [], applied: [], drifted: [], missing: [], outOfOrder: [], unresolvedPlaceholders: [] } }),
     prepareApply: async () => (calls.push("prepareApply"), { ok: true, run }),

@@ -20,6 +20,7 @@ export function clientMethods(call: RouteCall): FunctionClient {
   return {
     status: () => route("status", undefined),
     deployed: (request) => route("deployed", request),
+    nullCounts: (request) => route("null-counts", request),
     catalog: () => route("catalog", undefined),
     plan: (request) => route("plan", request),
     apply: (request, onEvent) => route("apply", request, onEvent),

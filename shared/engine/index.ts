@@ -13,6 +13,7 @@ import { prepareRollback } from "./rollback.ts";
 import { plan } from "./plan.ts";
 import { status } from "./status.ts";
 import { deployed } from "./deployed.ts";
+import { countNulls } from "./checks/null-counts.ts";
 import { pruneBackups } from "./backups/prune.ts";
 import { catalogSnapshot } from "./catalog/read.ts";
 import type { EngineOptions, MigrationEngine, Prepared, PreparedRun } from "./types.ts";
@@ -71,6 +72,7 @@ export function createEngine(given: postgres.Sql, engineOptions?: EngineOptions)
   return {
     status: () => (ensureOpen(), againIfSessionEnded(() => status(database()))),
     deployed: (request) => (ensureOpen(), againIfSessionEnded(() => deployed(database(), request))),
+    nullCounts: async (request) => (ensureOpen(), { counts: await againIfSessionEnded(() => countNulls(database(), request.columns)) }),
     catalog: () => (ensureOpen(), againIfSessionEnded(() => catalogSnapshot(database()))),
     plan: (request) => (ensureOpen(), againIfSessionEnded(() => plan(database(), request))),
     prepareApply: async (request) => (ensureOpen(), track(await againIfSessionEnded(() => prepareApply(database(), request, options)))),

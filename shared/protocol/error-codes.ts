@@ -28,6 +28,9 @@ export const IMPORT_HISTORY_BODY_ERRORS = ["invalid-request", "unknown-field", "
 /** validateDeployedRequest. */
 export const DEPLOYED_BODY_ERRORS = ["invalid-request", "unknown-field", "invalid-name"] as const;
 
+/** validateNullCountsRequest. */
+export const NULL_COUNTS_BODY_ERRORS = ["invalid-request", "unknown-field"] as const;
+
 /** validateBackupsPruneRequest. */
 export const BACKUPS_PRUNE_BODY_ERRORS = ["invalid-request", "unknown-field", "invalid-name"] as const;
 
@@ -62,6 +65,7 @@ export type ErrorCode =
   | (typeof IMPORT_HISTORY_BODY_ERRORS)[number]
   | (typeof DEPLOYED_BODY_ERRORS)[number]
   | (typeof BACKUPS_PRUNE_BODY_ERRORS)[number]
+  | (typeof NULL_COUNTS_BODY_ERRORS)[number]
   | (typeof APPLY_ENGINE_ERRORS)[number]
   | (typeof ROLLBACK_ENGINE_ERRORS)[number]
   | (typeof BASELINE_ENGINE_ERRORS)[number]

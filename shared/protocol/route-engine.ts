@@ -7,7 +7,7 @@
 import type {
   BaselineRequest, BaselineResponse, ImportHistoryRequest, ImportHistoryResponse, RepairRequest, RepairResponse,
 } from "./adoption.ts";
-import type { ApplyEvent, ApplyRequest, BackupsPruneRequest, BackupsPruneResponse, DeployedRequest, DeployedResponse, DoneEvent, PlanResponse, RollbackRequest, StatusResponse } from "./types.ts";
+import type { ApplyEvent, ApplyRequest, BackupsPruneRequest, BackupsPruneResponse, DeployedRequest, NullCountsRequest, NullCountsResponse, DeployedResponse, DoneEvent, PlanResponse, RollbackRequest, StatusResponse } from "./types.ts";
 import type { CatalogSnapshot } from "./catalog.ts";
 
 /** A refusal before anything ran (the engine's Rejection): the HTTP status, a kebab-case code, a message that says how to fix it. */
@@ -29,6 +29,7 @@ type Answer<Key extends string, T> = ({ readonly ok: true } & { readonly [K in K
 export interface RouteEngine {
   status(): Promise<StatusResponse>;
   deployed(request: DeployedRequest): Promise<DeployedResponse>;
+  nullCounts(request: NullCountsRequest): Promise<NullCountsResponse>;
   catalog(): Promise<CatalogSnapshot>;
   plan(request: ApplyRequest): Promise<Answer<"plan", PlanResponse>>;
   prepareApply(request: ApplyRequest): Promise<Answer<"run", AcceptedRun>>;

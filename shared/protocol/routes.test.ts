@@ -66,6 +66,7 @@ test("who may call what: health anyone; status, plan, deployed and catalog read;
       "import-history": "POST write json",
       deployed: "POST read json",
       "backups-prune": "POST write json",
+      "null-counts": "POST read json",
       catalog: "GET read json",
     },
   );

@@ -9,7 +9,7 @@ import type {
   BaselineRequest, BaselineResponse, ImportHistoryRequest, ImportHistoryResponse, RepairRequest, RepairResponse,
 } from "./adoption.ts";
 import {
-  APPLY_BODY_ERRORS, APPLY_ENGINE_ERRORS, BACKUPS_PRUNE_BODY_ERRORS, BASELINE_ENGINE_ERRORS, BODY_ERRORS, LOCK_ERRORS, DEPLOYED_BODY_ERRORS, DOOR_ERRORS, type ErrorCode, errorCodes,
+  APPLY_BODY_ERRORS, APPLY_ENGINE_ERRORS, BACKUPS_PRUNE_BODY_ERRORS, NULL_COUNTS_BODY_ERRORS, BASELINE_ENGINE_ERRORS, BODY_ERRORS, LOCK_ERRORS, DEPLOYED_BODY_ERRORS, DOOR_ERRORS, type ErrorCode, errorCodes,
   IMPORT_HISTORY_BODY_ERRORS, IMPORT_HISTORY_ENGINE_ERRORS, PLAN_ENGINE_ERRORS, REPAIR_BODY_ERRORS, REPAIR_ENGINE_ERRORS,
   ROLLBACK_BODY_ERRORS, ROLLBACK_ENGINE_ERRORS, ROUTING_ERRORS,
 } from "./error-codes.ts";
@@ -17,10 +17,10 @@ import type { Scope } from "./identity.ts";
 import type { CatalogSnapshot } from "./catalog.ts";
 import type { AcceptedRun, Refusal, RouteEngine } from "./route-engine.ts";
 import type {
-  ApplyMeta, ApplyRequest, BackupsPruneRequest, BackupsPruneResponse, DeployedRequest, DeployedResponse, DoneEvent, HealthResponse, PlanResponse, RollbackRequest, StatusResponse,
+  ApplyMeta, ApplyRequest, BackupsPruneRequest, BackupsPruneResponse, DeployedRequest, NullCountsRequest, NullCountsResponse, DeployedResponse, DoneEvent, HealthResponse, PlanResponse, RollbackRequest, StatusResponse,
 } from "./types.ts";
 import {
-  validateApplyRequest, validateBackupsPruneRequest, validateBaselineRequest, validateDeployedRequest, validateImportHistoryRequest, validateRepairRequest, validateRollbackRequest,
+  validateApplyRequest, validateBackupsPruneRequest, validateBaselineRequest, validateNullCountsRequest, validateDeployedRequest, validateImportHistoryRequest, validateRepairRequest, validateRollbackRequest,
   type Validated,
 } from "./validate.ts";
 
@@ -123,6 +123,18 @@ const catalog: JsonRoute<"catalog", undefined, CatalogSnapshot> = {
   errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS),
 };
 
+/** What a pending NOT NULL would meet: the table's rows and the column's NULLs (read only; `supamigrate plan`). */
+const nullCounts: JsonRoute<"null-counts", NullCountsRequest, NullCountsResponse> = {
+  name: "null-counts",
+  method: "POST",
+  access: "read",
+  validate: validateNullCountsRequest,
+  verifiedActor: false,
+  answer: "json",
+  call: async (engine, request) => answered(await engine.nullCounts(request)),
+  errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS, BODY_ERRORS, NULL_COUNTS_BODY_ERRORS),
+};
+
 const plan: JsonRoute<"plan", ApplyRequest, PlanResponse> = {
   name: "plan",
   method: "POST",
@@ -190,7 +202,7 @@ const backupsPrune: JsonRoute<"backups-prune", BackupsPruneRequest, BackupsPrune
 };
 
 /** Every route, in the order the 404 message lists them. */
-export const ROUTE_LIST = [health, status, plan, apply, rollback, baseline, repair, importHistory, deployed, backupsPrune, catalog] as const;
+export const ROUTE_LIST = [health, status, plan, apply, rollback, baseline, repair, importHistory, deployed, backupsPrune, catalog, nullCounts] as const;
 
 export type Route = (typeof ROUTE_LIST)[number];
 export type RouteName = Route["name"];

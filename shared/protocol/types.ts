@@ -207,6 +207,17 @@ export interface BackupsPruneResponse {
   readonly pruned: readonly BackupSummary[];
 }
 
+/** `POST null-counts` body: columns a pending NOT NULL would meet (`table` is `schema.table`). */
+export interface NullCountsRequest {
+  readonly columns: ReadonlyArray<{ readonly table: string; readonly column: string }>;
+  readonly meta?: ApplyMeta;
+}
+
+/** `POST null-counts` answer, one entry a requested column, in order: rows null = no such table, nulls null = no such column. */
+export interface NullCountsResponse {
+  readonly counts: ReadonlyArray<{ readonly table: string; readonly column: string; readonly rows: number | null; readonly nulls: number | null }>;
+}
+
 /** `POST deployed` body: the files whose deployed text is wanted. */
 export interface DeployedRequest {
   readonly names: readonly string[];

@@ -4,7 +4,9 @@
  * that says how to fix it). Nothing is trusted that is not checked here.
  */
 import { describeNamingRule, isBareFileName, parseMigrationName, unsafePlaceholderValue } from "../migrations/index.ts";
-import type { AppliedReference, ApplyMeta, ApplyRequest, BackupsPruneRequest, DeployedRequest, MigrationPayload, RollbackRequest } from "./types.ts";
+import type {
+  AppliedReference, ApplyMeta, ApplyRequest, BackupsPruneRequest, DeployedRequest, MigrationPayload, NullCountsRequest, RollbackRequest,
+} from "./types.ts";
 import type { BaselineRequest, HistoryRowAcceptance, ImportHistoryRequest, RepairRequest } from "./adoption.ts";
 
 export const MAX_MIGRATIONS = 5000;
@@ -345,4 +347,33 @@ export function validateBackupsPruneRequest(body: unknown): Validated<BackupsPru
       meta: meta.value,
     },
   };
+}
+
+/** Checks a `POST null-counts` body: `{"columns": [{"table": "public.t", "column": "c"}]}`, 1 to 500 plain names. */
+export function validateNullCountsRequest(body: unknown): Validated<NullCountsRequest> {
+  if (!isPlainObject(body)) return invalid("invalid-request", "the body must be a JSON object like {\"columns\": [{\"table\": \"public.profiles\", \"column\": \"email\"}]}");
+  const unknown = unknownKey(body, ["columns", "meta"], "the body");
+  if (unknown) return unknown;
+  const meta = validateMeta(body.meta);
+  if (!meta.ok) return meta;
+  const columns = body.columns;
+  if (!Array.isArray(columns) || columns.length === 0 || columns.length > 500) {
+    return invalid("invalid-request", "\"columns\" must be an array of 1 to 500 {\"table\", \"column\"}");
+  }
+  const out: Array<{ table: string; column: string }> = [];
+  for (const [index, item] of columns.entries()) {
+    const where = `"columns"[${index}]`;
+    if (!isPlainObject(item)) return invalid("invalid-request", `${where} must be an object {"table", "column"}`);
+    const extra = unknownKey(item, ["table", "column"], where);
+    if (extra) return extra;
+    const { table, column } = item;
+    if (typeof table !== "string" || table.length === 0 || table.length > 200 || table.includes("\u0000")) {
+      return invalid("invalid-request", `${where}.table must be a table name such as "public.profiles"`);
+    }
+    if (typeof column !== "string" || column.length === 0 || column.length > 200 || column.includes("\u0000")) {
+      return invalid("invalid-request", `${where}.column must be a column name`);
+    }
+    out.push({ table, column });
+  }
+  return { ok: true, value: { columns: out, meta: meta.value } };
 }

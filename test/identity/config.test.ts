@@ -104,6 +104,7 @@ function handlerWith(env: Record<string, string>) {
       return { applied: [], lock: null };
     },
     deployed: unused,
+    nullCounts: unused,
     catalog: unused,
     plan: unused,
     prepareApply: unused,

@@ -23,6 +23,7 @@ const FILES = {
   "rollback/002_drop_bio.sql": "alter table public.profiles add column if not exists bio varchar(10);\n",
   "003_add_token.sql": "alter table public.profiles add column if not exists token uuid default gen_random_uuid();\n",
   "004_notes.sql": "create table if not exists public.notes (id bigint primary key, body text);\n",
+  "005_require_name.sql": "alter table public.profiles alter column name set not null;\n",
 };
 
 /** Durations and row estimates vary from run to run. */
@@ -34,7 +35,7 @@ test("plan --dry-run --format markdown: the checklist and each pending file (sna
   const first = await runCli(["apply", "--db-url", url, "--to", "001_profiles.sql"], { cwd });
   assert.equal(first.status, 0, first.stderr);
   const sql = postgres(url, { max: 1, onnotice: () => {} });
-  await sql`insert into public.profiles select g, 'p' || g, 'bio' from generate_series(1, 2000) g`;
+  await sql`insert into public.profiles select g, case when g <= 3 then null else 'p' || g end, 'bio' from generate_series(1, 2000) g`;
   await sql`analyze public.profiles`;
   await sql.end();
 
@@ -44,14 +45,18 @@ test("plan --dry-run --format markdown: the checklist and each pending file (sna
   if (process.env.UPDATE_SNAPSHOTS === "1") writeFileSync(SNAPSHOT, got);
   assert.equal(got, readFileSync(SNAPSHOT, "utf8"));
 
-  // Without the dry run nothing blocks: the rollback is there (not yet round-tripped), the rest is for review.
-  const text = await runCli(["plan", "--db-url", url], { cwd });
-  assert.equal(text.status, 0, text.stderr);
-  assert.match(text.stdout, /\nReady to apply once the ! items are reviewed\.\n$/);
-  assert.match(text.stdout, /^Deployment plan for the database given with --db-url: 3 pending files\n/);
+  // Without the dry run: the NULLs are counted all the same (read only), and block.
+  const text = await runCli(["plan", "--db-url", url, "--to", "005_require_name.sql"], { cwd });
+  assert.equal(text.status, 1, text.stderr);
+  assert.match(text.stdout, /^Deployment plan for the database given with --db-url: 4 pending files\n/);
+  assert.match(text.stdout, /\n✗ Every NOT NULL added meets no NULL \(counted on the live table\): 005_require_name\.sql: public\.profiles\.name\n/);
+  assert.match(text.stdout, /\n {2}NOT NULL on public\.profiles\.name: 3 of 2000 rows are NULL: the file fails \(23502\) until they are filled\n/);
+  const upTo4 = await runCli(["plan", "--db-url", url, "--to", "004_notes.sql"], { cwd });
+  assert.equal(upTo4.status, 0, upTo4.stderr);
+  assert.match(upTo4.stdout, /\nReady to apply once the ! items are reviewed\.\n$/);
   assert.match(text.stdout, /\? No maintenance window needed \(locks, rewrites\): run with --dry-run to trace locks/);
 
-  const json = await runCli(["plan", "--db-url", url, "--dry-run", "--format", "json"], { cwd });
+  const json = await runCli(["plan", "--db-url", url, "--dry-run", "--format", "json", "--to", "004_notes.sql"], { cwd });
   const report = JSON.parse(json.stdout);
   assert.deepEqual(report.pending.map((f: { name: string; rollback: string }) => [f.name, f.rollback]), [
     ["002_drop_bio.sql", "present"], ["003_add_token.sql", "missing"], ["004_notes.sql", "missing"],

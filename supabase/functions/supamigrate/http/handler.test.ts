@@ -41,6 +41,10 @@ function fakeEngine(overrides: Partial<MigrationEngine> = {}, events: ApplyEvent
       fake.calls.push(`deployed ${request.names.join(",")}`);
       return { files: [] };
     },
+    async nullCounts(request) {
+      fake.calls.push(`null-counts ${request.columns.length}`);
+      return { counts: [] };
+    },
     async catalog() {
       fake.calls.push("catalog");
       return { format: 1, server: "15", objects: [] };

@@ -26,6 +26,7 @@ const SAMPLE_BODIES: Readonly<Record<string, unknown>> = {
   "import-history": { migrations: files, meta },
   "backups-prune": { olderThanDays: 30, meta },
   deployed: { names: ["001_a.sql"], meta },
+  "null-counts": { columns: [{ table: "public.a", column: "b" }], meta },
 };
 
 interface Seen {
@@ -45,6 +46,10 @@ function recordingEngine(seen: Seen[]): MigrationEngine {
     async deployed(request) {
       record("deployed", request);
       return { files: [] };
+    },
+    async nullCounts(request) {
+      record("nullCounts", request);
+      return { counts: [] };
     },
     async catalog() {
       record("catalog");
@@ -164,7 +169,7 @@ test("the function answers every route of the table with its method, scope, vali
 function likelyRouteNames(): string[] {
   const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
   const engineMethods = Object.keys(recordingEngine([]));
-  const clientMethods = ["status", "pruneBackups", "deployed", "catalog", "plan", "apply", "rollback", "baseline", "repair", "importHistory"];
+  const clientMethods = ["status", "nullCounts", "pruneBackups", "deployed", "catalog", "plan", "apply", "rollback", "baseline", "repair", "importHistory"];
   const commands = ["lint", "verify", "serve", "new", "import", "history", "events", "lock", "unlock", "migrations", "version", "token", "login"];
   return [...new Set([...engineMethods, ...clientMethods].flatMap((name) => [name, kebab(name)]).concat(commands))];
 }
