@@ -143,6 +143,7 @@ export async function dryRunAll(ctx: Ctx, project: MigrationProject, names: read
   ctx.output.show(true);
   ctx.log(`dry run against ${ctx.connection.target(project)}`);
   const warnings = runWarnings();
+  const roundTrips = new Map<string, vscode.Diagnostic[]>();
   const done = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: "Supamigrate: dry run" },
     (progress) =>
@@ -150,8 +151,19 @@ export async function dryRunAll(ctx: Ctx, project: MigrationProject, names: read
         logEvent(ctx, e);
         warnings.onEvent(e);
         if (e.event === "migration-start") progress.report({ message: e.name });
+        // A rollback round trip's finding sits on the rollback file, at its line when known.
+        if (e.event === "warning" && e.file) {
+          const path = project.reportedPath(e.file);
+          const line = Math.max(0, (e.line ?? 1) - 1);
+          const diagnostic = new vscode.Diagnostic(new vscode.Range(line, Math.max(0, (e.column ?? 1) - 1), line, Number.MAX_SAFE_INTEGER), e.message, vscode.DiagnosticSeverity.Warning);
+          diagnostic.source = "supamigrate dry run";
+          diagnostic.code = e.code;
+          roundTrips.set(path, [...(roundTrips.get(path) ?? []), diagnostic]);
+        }
       }),
   );
+  ctx.roundTrips.clear();
+  for (const [path, diagnostics] of roundTrips) ctx.roundTrips.set(project.uriOfReported(path), diagnostics);
   logDone(ctx, done);
   const summary = done.failed
     ? `dry run: ${done.failed.name} would fail at line ${done.failed.line}: ${done.failed.message}`

@@ -16,6 +16,8 @@ export class Ctx implements vscode.Disposable {
   readonly output = vscode.window.createOutputChannel("Supamigrate");
   /** Failed applies at their line (the lint's diagnostics are the publisher's). */
   readonly failures = vscode.languages.createDiagnosticCollection("supamigrate-apply");
+  /** A dry run's rollback round-trip findings, on the rollback files (replaced by the next dry run). */
+  readonly roundTrips = vscode.languages.createDiagnosticCollection("supamigrate-rollback-round-trip");
   readonly publisher: DiagnosticsPublisher;
   readonly lint: LintService<MigrationProject, vscode.Uri>;
   readonly connection: FunctionConnection<Auth>;
@@ -152,6 +154,7 @@ export class Ctx implements vscode.Disposable {
     this.connection.auth.dispose();
     this.publisher.dispose();
     this.failures.dispose();
+    this.roundTrips.dispose();
     this.output.dispose();
     this.changed.dispose();
   }

@@ -113,6 +113,21 @@ suite("deploy: token, apply, drift, failure, rollback (real function + PostgreSQ
     assert.strictEqual((await viewStates(a))["003_create_notes.sql"], "pending: pending");
   });
 
+  test("Dry Run puts a rollback's round-trip finding on the rollback file, at its line", async () => {
+    fs.writeFileSync(scriptUri("004_add_tags.sql").fsPath, "alter table public.profiles add column if not exists tags text[];\ncreate index if not exists profiles_tags_idx on public.profiles (tags);\n");
+    fs.writeFileSync(scriptUri("rollback/004_add_tags.sql").fsPath, "-- forgets the index's column\ndrop index if exists public.profiles_tags_idx;\n");
+    try {
+      const dry = await vscode.commands.executeCommand<{ applied: string[]; failed: unknown }>("supamigrate.dryRun");
+      assert.deepStrictEqual([dry.applied, dry.failed], [["003_create_notes.sql", "004_add_tags.sql"], null]);
+      const found = vscode.languages.getDiagnostics(scriptUri("rollback/004_add_tags.sql")).filter((d) => d.source === "supamigrate dry run");
+      assert.deepStrictEqual(found.map((d) => [d.code, d.message, d.range.start.line]), [
+        ["rollback-incomplete", "rollback/004_add_tags.sql leaves public.profiles.tags behind", 0],
+      ]);
+    } finally {
+      await removeMigrations("004_add_tags.sql", "rollback/004_add_tags.sql");
+    }
+  });
+
   test("Dry Run changes nothing; Apply Pending applies the rest; Show Status sums up", async () => {
     const dry = await vscode.commands.executeCommand<{ applied: string[]; failed: unknown }>("supamigrate.dryRun");
     assert.deepStrictEqual([dry.applied, dry.failed], [["003_create_notes.sql"], null]);
