@@ -4,6 +4,7 @@
 //
 //   sql ← migrations ← schema ← lint ← project (configuration, the folder read strictly)
 //                 ↖ protocol ← engine (also on schema) ← client
+//   plan (the deployment report) on client, lint and schema
 //   the function: engine, protocol, sql, migrations;  cli: everything;  extension: everything but engine
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -20,9 +21,10 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   "shared/engine": ["shared/sql", "shared/migrations", "shared/schema", "shared/protocol"],
   "shared/client": ["shared/sql", "shared/migrations", "shared/protocol", "shared/engine"],
   "shared/project": ["shared/sql", "shared/migrations", "shared/schema", "shared/lint"],
+  "shared/plan": ["shared/sql", "shared/migrations", "shared/schema", "shared/lint", "shared/protocol", "shared/client"],
   "supabase/functions": ["shared/sql", "shared/migrations", "shared/protocol", "shared/engine"],
-  "extension/src": ["shared/sql", "shared/migrations", "shared/schema", "shared/lint", "shared/protocol", "shared/client", "shared/project"],
-  "cli": ["shared/sql", "shared/migrations", "shared/schema", "shared/lint", "shared/protocol", "shared/engine", "shared/client", "shared/project"],
+  "extension/src": ["shared/sql", "shared/migrations", "shared/schema", "shared/lint", "shared/protocol", "shared/client", "shared/project", "shared/plan"],
+  "cli": ["shared/sql", "shared/migrations", "shared/schema", "shared/lint", "shared/protocol", "shared/engine", "shared/client", "shared/project", "shared/plan"],
 };
 const PARTS = Object.keys(ALLOWED);
 const IMPORT = /(?:from\s*|import\s*\(\s*)["'](\.{1,2}\/[^"']+)["']/g;

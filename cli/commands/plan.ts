@@ -1,6 +1,6 @@
 /**
  * `supamigrate plan [--dry-run] [--format text|json|markdown]`: the deployment report for the pending
- * files (cli/plan/): the seed's checklist — rollbacks, backups, breaking changes, RLS, placeholders,
+ * files (shared/plan/): the seed's checklist — rollbacks, backups, breaking changes, RLS, placeholders,
  * drift — and with `--dry-run` (write scope: it runs the files and rolls them back) each file's locks,
  * rewrites and rollback round trip. Markdown is for `$GITHUB_STEP_SUMMARY` and pull request comments.
  * Exit 0 when ready to apply, 1 when something stands in the way, 2 usage, 3 not authorized.
@@ -10,8 +10,8 @@ import type { FunctionClient } from "../../shared/client/index.ts";
 import { runMeta } from "../meta.ts";
 import { collectSet } from "../options.ts";
 import { DIR_HELP, openProject, readListingOrFail } from "../project.ts";
-import { gatherPlan } from "../plan/report.ts";
-import { renderMarkdown, renderText } from "../plan/render.ts";
+import { gatherPlan } from "../../shared/plan/report.ts";
+import { renderMarkdown, renderText } from "../../shared/plan/render.ts";
 import { runWithTarget, withTargetOptions } from "../target.ts";
 import { readApplyRequest } from "./apply.ts";
 

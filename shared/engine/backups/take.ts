@@ -5,7 +5,7 @@
  */
 import { sqlLiteral } from "../tracking/rows.ts";
 import type { RunnableFile, RunnableStatement } from "../run/split.ts";
-import { type BackupTarget, backupTargets } from "./plan.ts";
+import { type BackupTarget, backupTargets } from "../../schema/backup-targets.ts";
 
 /** The file with a backup call before each destructive statement; the file itself when there is none. */
 export function withBackups(file: RunnableFile, migration: string, maxBytes: number): RunnableFile {

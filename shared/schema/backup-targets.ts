@@ -4,7 +4,7 @@
  * Relations are kept as written (`public.notes`, `notes`): the database resolves them when the backup is
  * taken, with the file's own search_path, so the copy is of exactly what the statement will touch.
  */
-import { nameListSql, nodeFields, relationSql } from "../../sql/names.ts";
+import { nameListSql, nodeFields, relationSql } from "../sql/names.ts";
 
 export type BackupKind = "table" | "column" | "deleted-rows" | "updated-rows";
 

@@ -5,11 +5,11 @@
  * changes, the RLS picture, placeholders still needing values, and drift that would stop the apply.
  * Everything but the dry run is read-only (status, plan, the local files).
  */
-import { applyAll, type FunctionClient } from "../../shared/client/index.ts";
-import { backupTargets } from "../../shared/engine/backups/plan.ts";
-import { breakingChanges } from "../../shared/schema/breaking/analyze.ts";
-import type { Finding } from "../../shared/lint/types.ts";
-import type { ApplyRequest, PlanResponse } from "../../shared/protocol/types.ts";
+import { applyAll, type FunctionClient } from "../client/index.ts";
+import { backupTargets } from "../schema/backup-targets.ts";
+import { breakingChanges } from "../schema/breaking/analyze.ts";
+import type { Finding } from "../lint/types.ts";
+import type { ApplyRequest, PlanResponse } from "../protocol/types.ts";
 import { isReady } from "./render.ts";
 
 export interface PlannedFile {
