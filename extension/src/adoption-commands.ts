@@ -4,13 +4,14 @@
  * record the files as applied after confirmation). docs/adoption.md.
  */
 import * as vscode from "vscode";
-import { InvalidMigrationName, migrationTemplate, nextMigrationName, rollbackTemplate } from "../../shared/migrations/new-migration.ts";
+import { migrationTemplate, rollbackTemplate } from "../../shared/migrations/new-migration.ts";
 import { FunctionCallError } from "../../shared/client/index.ts";
 import { rollbacksForNewMigrations } from "../../shared/schema/rollback/folder.ts";
 import type { BaselineFileReport, BaselineRequest } from "../../shared/protocol/adoption.ts";
 import { applyMeta } from "./apply.ts";
 import type { Ctx } from "./ctx.ts";
 import { migrationPayloads } from "../../shared/protocol/payloads.ts";
+import { nextMigrationIn, validateDescription } from "./next-migration.ts";
 import { UserError } from "./user-error.ts";
 
 type Factory = (ctx: Ctx) => (...args: never[]) => Promise<unknown>;
@@ -35,22 +36,10 @@ const newMigration: Factory = (ctx) => async (arg?: unknown, presetName?: string
     title: "Supamigrate: New Migration",
     prompt: "What the migration does (letters, digits, '_' and '-'), e.g. add_invoices_table",
     ignoreFocusOut: true,
-    validateInput: (v) => (/^[A-Za-z0-9_-]+$/.test(v.trim()) ? undefined : "Use letters, digits, '_' and '-' only."),
+    validateInput: validateDescription,
   }))?.trim();
   if (!name) return null;
-  let existing: string[] = [];
-  try {
-    existing = (await vscode.workspace.fs.readDirectory(project.dirUri)).map(([entry]) => entry);
-  } catch {
-    // no folder yet: the first migration creates it
-  }
-  let next;
-  try {
-    next = nextMigrationName(existing, name);
-  } catch (error) {
-    if (error instanceof InvalidMigrationName) throw new UserError(error.message);
-    throw error;
-  }
+  const next = await nextMigrationIn(project.dirUri, name);
   const file = vscode.Uri.joinPath(project.dirUri, next.fileName);
   const rollback = vscode.Uri.joinPath(project.dirUri, "rollback", next.fileName);
   for (const uri of [file, rollback]) {

@@ -7,9 +7,9 @@
  */
 import * as vscode from "vscode";
 import { parseMigrationName } from "../../shared/migrations/index.ts";
-import { InvalidMigrationName, nextMigrationName } from "../../shared/migrations/new-migration.ts";
 import type { Ctx } from "./ctx.ts";
 import { changedLines, movedMigrationText } from "./moved-change.ts";
+import { nextMigrationIn, validateDescription } from "./next-migration.ts";
 import type { MigrationProject } from "./project.ts";
 import { UserError } from "./user-error.ts";
 
@@ -78,22 +78,10 @@ const moveChangeToNewMigration: Factory = (ctx) => async (arg?: unknown, presetN
     prompt: `The new migration gets the lines your edit added or changed in ${name}; ${name} gets its deployed text back. What does the change do?`,
     value: from ? `change_${from.label.replace(/[^A-Za-z0-9_-]/g, "_")}` : "change",
     ignoreFocusOut: true,
-    validateInput: (v) => (/^[A-Za-z0-9_-]+$/.test(v.trim()) ? undefined : "Use letters, digits, '_' and '-' only."),
+    validateInput: validateDescription,
   }))?.trim();
   if (!description) return null;
-  let existing: string[] = [];
-  try {
-    existing = (await vscode.workspace.fs.readDirectory(project.dirUri)).map(([entry]) => entry);
-  } catch {
-    // the folder is there (the file is in it); an unreadable listing only risks a taken number, refused below
-  }
-  let next;
-  try {
-    next = nextMigrationName(existing, description);
-  } catch (error) {
-    if (error instanceof InvalidMigrationName) throw new UserError(error.message);
-    throw error;
-  }
+  const next = await nextMigrationIn(project.dirUri, description);
   const file = vscode.Uri.joinPath(project.dirUri, next.fileName);
   try {
     await vscode.workspace.fs.stat(file);

@@ -99,14 +99,12 @@ const status: JsonRoute<"status", undefined, StatusResponse> = {
   errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS),
 };
 
+/** A POST that reads only: read scope, a JSON answer, and nothing recorded (the client's meta is passed on as sent). */
+const READS = { method: "POST", access: "read", verifiedActor: false, answer: "json" } as const;
+
 /** The deployed text of tracked files (what ran), for comparing an edited file with it or restoring it. */
 const deployed: JsonRoute<"deployed", DeployedRequest, DeployedResponse> = {
-  name: "deployed",
-  method: "POST",
-  access: "read",
-  validate: validateDeployedRequest,
-  verifiedActor: false,
-  answer: "json",
+  name: "deployed", ...READS, validate: validateDeployedRequest,
   call: async (engine, request) => answered(await engine.deployed(request)),
   errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS, BODY_ERRORS, DEPLOYED_BODY_ERRORS),
 };
@@ -125,12 +123,7 @@ const catalog: JsonRoute<"catalog", undefined, CatalogSnapshot> = {
 
 /** What a pending NOT NULL would meet: the table's rows and the column's NULLs (read only; `supamigrate plan`). */
 const nullCounts: JsonRoute<"null-counts", NullCountsRequest, NullCountsResponse> = {
-  name: "null-counts",
-  method: "POST",
-  access: "read",
-  validate: validateNullCountsRequest,
-  verifiedActor: false,
-  answer: "json",
+  name: "null-counts", ...READS, validate: validateNullCountsRequest,
   call: async (engine, request) => answered(await engine.nullCounts(request)),
   errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS, BODY_ERRORS, NULL_COUNTS_BODY_ERRORS),
 };
