@@ -52,7 +52,7 @@ suite("lint: diagnostics and quick fixes", () => {
   test("quick fix from the rule: create the rollback file and open it; the finding goes once it runs something", async () => {
     const editor = await openMigration("905_drop.sql", "drop table public.notes;\n");
     const uri = editor.document.uri;
-    const [diagnostic] = await waitForDiagnostics(uri, (d) => d.some((x) => codeOf(x) === "require-rollback"));
+    const diagnostic = (await waitForDiagnostics(uri, (d) => d.some((x) => codeOf(x) === "require-rollback"))).find((x) => codeOf(x) === "require-rollback")!;
     assert.deepStrictEqual(brief(diagnostic).range, [0, 0, 0, 24]);
     await runQuickFix(uri, diagnostic, "Create scripts/rollback/905_drop.sql");
     const rollback = scriptUri("rollback/905_drop.sql");
@@ -62,7 +62,9 @@ suite("lint: diagnostics and quick fixes", () => {
     assert.match(text, /^-- rollback\/905_drop\.sql\n/);
     assert.match(text, /^-- line 1: drop table public\.notes;$/m);
     // The skeleton alone is only comments: it would undo nothing, so the finding stays, as an error that says so.
-    const [unfilled] = await waitForDiagnostics(uri, (d) => d.some((x) => codeOf(x) === "require-rollback" && /has no statement to run/.test(x.message)));
+    // (The file also gets a breaking-change warning: dropping a table breaks its clients.)
+    const unfilled = (await waitForDiagnostics(uri, (d) => d.some((x) => codeOf(x) === "require-rollback" && /has no statement to run/.test(x.message))))
+      .find((x) => codeOf(x) === "require-rollback")!;
     assert.strictEqual(unfilled.severity, vscode.DiagnosticSeverity.Error);
     const fill = new vscode.WorkspaceEdit();
     fill.insert(rollback, new vscode.Position(opened.lineCount, 0), "create table if not exists public.notes (id bigint primary key);\n");
