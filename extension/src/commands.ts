@@ -4,7 +4,8 @@
  */
 import * as vscode from "vscode";
 import { FunctionCallError } from "../../shared/client/index.ts";
-import { applyBatch, applyMeta, dryRunAll, logEvent, logRollbackDone, recordOutcome } from "./apply.ts";
+import { applyBatch, applyMeta, dryRunAll, logEvent, logRollbackDone, placeholdersFor, recordOutcome, saveEditors } from "./apply.ts";
+import { showDeploymentPlan } from "./plan-view.ts";
 import { adoptionCommands } from "./adoption-commands.ts";
 import { driftCommands } from "./drift-commands.ts";
 import type { Ctx } from "./ctx.ts";
@@ -79,6 +80,15 @@ const applyPending: Factory = (ctx) => async (arg?: unknown) => {
     void vscode.window.showInformationMessage("Supamigrate: nothing pending.");
     return { applied: [], failed: null, notStarted: [] };
   }
+  // The seed's checklist first (a panel beside the editor), then the question.
+  await saveEditors(project, pending);
+  const plan = await showDeploymentPlan(ctx, project, pending, await placeholdersFor(ctx, project, pending));
+  const answer = await vscode.window.showWarningMessage(
+    `Apply ${pending.length} pending migration(s) to ${ctx.connection.target(project)}?`,
+    { modal: true, detail: `${plan.ready ? "The deployment plan finds nothing blocking" : "The deployment plan finds something blocking (✗)"}: see the panel beside the editor.\n${pending.join("\n")}` },
+    "Apply",
+  );
+  if (answer !== "Apply") return { applied: [], failed: null, notStarted: pending, cancelled: true };
   return await applyBatch(ctx, project, pending);
 };
 

@@ -16,6 +16,9 @@ export class Ctx implements vscode.Disposable {
   readonly output = vscode.window.createOutputChannel("Supamigrate");
   /** Failed applies at their line (the lint's diagnostics are the publisher's). */
   readonly failures = vscode.languages.createDiagnosticCollection("supamigrate-apply");
+  /** The deployment report Apply Pending showed last (text), and its panel while open. */
+  lastPlan: string | undefined;
+  planPanel: vscode.WebviewPanel | undefined;
   /** A dry run's rollback round-trip findings, on the rollback files (replaced by the next dry run). */
   readonly roundTrips = vscode.languages.createDiagnosticCollection("supamigrate-rollback-round-trip");
   readonly publisher: DiagnosticsPublisher;

@@ -133,8 +133,14 @@ suite("deploy: token, apply, drift, failure, rollback (real function + PostgreSQ
     assert.deepStrictEqual([dry.applied, dry.failed], [["003_create_notes.sql"], null]);
     const count = async () => (await sql.unsafe("select count(*)::int as n from supamigrate.migrations"))[0].n;
     assert.strictEqual(await count(), 2);
-    const pending = await vscode.commands.executeCommand<{ applied: string[] }>("supamigrate.applyPending");
+    // Apply Pending shows the deployment plan, then asks.
+    const { result: pending, asked } = await confirming(() => vscode.commands.executeCommand<{ applied: string[] }>("supamigrate.applyPending"));
     assert.deepStrictEqual(pending.applied, ["003_create_notes.sql"]);
+    assert.strictEqual(asked.length, 1);
+    assert.match(asked[0], /^Apply 1 pending migration\(s\) to .+\?\nThe deployment plan finds nothing blocking: see the panel beside the editor\.\n003_create_notes\.sql$/);
+    const plan = a.ctx.lastPlan ?? "";
+    assert.match(plan, /^Deployment plan for .+: 1 pending file\n✓ No deployed file edited or deleted\n/);
+    assert.match(plan, /\n003_create_notes\.sql\n {2}rollback: present \(not round-tripped: run with --dry-run\)\n/);
     assert.strictEqual(await count(), 3);
     const status = await vscode.commands.executeCommand<{ summary: string }>("supamigrate.showStatus");
     assert.strictEqual(status.summary, "3 applied, 0 pending, 0 drifted");
@@ -193,7 +199,7 @@ suite("deploy: token, apply, drift, failure, rollback (real function + PostgreSQ
     fs.writeFileSync(scriptUri("005_create_gone.sql").fsPath, "create table if not exists public.gone (id bigint primary key);\n");
     assert.strictEqual(await viewState(a, "005_create_gone.sql"), "pending: pending");
     fs.unlinkSync(scriptUri("005_create_gone.sql").fsPath);
-    const result = await vscode.commands.executeCommand<{ applied: string[] }>("supamigrate.applyPending");
+    const { result } = await confirming(() => vscode.commands.executeCommand<{ applied: string[] }>("supamigrate.applyPending"));
     assert.deepStrictEqual(result.applied ?? [], [], JSON.stringify(result));
     assert.strictEqual((await sql.unsafe("select name from supamigrate.migrations where name = '005_create_gone.sql'")).length, 0);
   });
@@ -205,7 +211,7 @@ suite("deploy: token, apply, drift, failure, rollback (real function + PostgreSQ
       for (const until = Date.now() + 10_000; Date.now() < until && !(await viewStates(a))["006_latin1.sql"]; await new Promise((resolve) => setTimeout(resolve, 50)));
       const { messages: errors, restore } = recordMessages("showErrorMessage");
       try {
-        const result = await vscode.commands.executeCommand<{ applied?: string[]; error?: string }>("supamigrate.applyPending");
+        const { result } = await confirming(() => vscode.commands.executeCommand<{ applied?: string[]; error?: string }>("supamigrate.applyPending"));
         assert.deepStrictEqual(result.applied ?? [], [], JSON.stringify(result));
         assert.match(result.error ?? errors.join("\n"), /006_latin1\.sql: the file is not valid UTF-8 text \(first bad byte at offset 11\)[\s\S]*Nothing was sent\./);
       } finally {

@@ -14,6 +14,8 @@ export interface Api {
   readonly ctx: {
     readonly connection: { token(): Promise<string | undefined>; storeToken(token: string): Promise<void> };
     readonly lint: { readonly lastLintMs: number };
+    /** The deployment report Apply Pending showed last. */
+    readonly lastPlan?: string;
     allProjects(): unknown[];
     log(line: string): void;
     readonly extension: { readonly secrets: vscode.SecretStorage; readonly workspaceState: vscode.Memento };
@@ -130,13 +132,19 @@ export function stub<T extends object, K extends keyof T>(obj: T, key: K, impl: 
 }
 
 /** Records the messages shown with `vscode.window[kind]` (answered with nothing) until restore() is called. */
-export function recordMessages(kind: "showErrorMessage" | "showWarningMessage" | "showInformationMessage"): { readonly messages: string[]; restore(): void } {
+export function recordMessages(kind: "showErrorMessage" | "showWarningMessage" | "showInformationMessage"): { readonly messages: string[]; readonly asked: string[]; restore(): void } {
   const messages: string[] = [];
-  const restore = stub(vscode.window, kind, (async (message: string) => {
+  const asked: string[] = [];
+  const restore = stub(vscode.window, kind, (async (message: string, options?: unknown, ...items: unknown[]) => {
+    // A modal question (Apply Pending's confirmation) is answered with its first choice, and kept apart.
+    if ((options as vscode.MessageOptions | undefined)?.modal) {
+      asked.push(message);
+      return items[0];
+    }
     messages.push(message);
     return undefined;
   }) as (typeof vscode.window)[typeof kind]);
-  return { messages, restore };
+  return { messages, asked, restore };
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

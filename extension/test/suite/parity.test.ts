@@ -78,7 +78,7 @@ suite("editor parity: placeholders, messages, view, rollback log, project config
     try {
       outcome = await answeringInputs(
         { "Supamigrate: value for ${admin_email}": "ops@example.com", "Supamigrate: value for ${service_role_key}": "sk-test-123" },
-        () => vscode.commands.executeCommand<{ applied: string[]; failed: unknown }>("supamigrate.applyPending"),
+        () => confirming(() => vscode.commands.executeCommand<{ applied: string[]; failed: unknown }>("supamigrate.applyPending")).then((r) => r.result),
       );
     } finally {
       listening.dispose();
@@ -126,7 +126,7 @@ suite("editor parity: placeholders, messages, view, rollback log, project config
     const errors = recordMessages("showErrorMessage");
     let outcome;
     try {
-      outcome = await answeringInputs({}, () => vscode.commands.executeCommand<{ applied?: string[]; error?: string }>("supamigrate.applyPending"));
+      outcome = await answeringInputs({}, () => confirming(() => vscode.commands.executeCommand<{ applied?: string[]; error?: string }>("supamigrate.applyPending")).then((r) => r.result));
     } finally {
       errors.restore();
     }
@@ -151,7 +151,7 @@ suite("editor parity: placeholders, messages, view, rollback log, project config
     const errors = recordMessages("showErrorMessage");
     let result;
     try {
-      result = await vscode.commands.executeCommand<{ applied: string[]; failed: unknown; error?: string }>("supamigrate.applyPending");
+      result = await confirming(() => vscode.commands.executeCommand<{ applied: string[]; failed: unknown; error?: string }>("supamigrate.applyPending")).then((r) => r.result);
     } finally {
       errors.restore();
     }
