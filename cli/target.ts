@@ -159,14 +159,15 @@ async function openDatabase(dbUrl: string, source = "--db-url"): Promise<Target>
   const checked = checkDbUrl(dbUrl);
   if (!checked.ok) throw new UsageError(`${source} ${checked.problem}.`);
   const description = redactDbUrl(dbUrl);
-  const [{ default: postgres }, { createEngine, ENGINE_SESSION_PARAMETERS, SYNC_SUPABASE_HISTORY_VARIABLE, syncSupabaseHistorySetting }] =
-    await Promise.all([import("postgres"), import("../shared/engine/index.ts")]);
-  const syncSupabaseHistory = syncSupabaseHistorySetting(process.env[SYNC_SUPABASE_HISTORY_VARIABLE]);
-  if (syncSupabaseHistory === null) throw new UsageError(`${SYNC_SUPABASE_HISTORY_VARIABLE} must be true or false.`);
+  const [{ default: postgres }, { createEngine, ENGINE_SESSION_PARAMETERS }, { engineOptionsFromEnv }] =
+    await Promise.all([import("postgres"), import("../shared/engine/index.ts"), import("../shared/engine/env-options.ts")]);
+  // The engine's settings from the same variables the function reads (lock_timeout, backups, …): docs/function.md.
+  const settings = engineOptionsFromEnv((name) => process.env[name], (name) => `export ${name}=…`);
+  if (!settings.ok) throw new UsageError(`${settings.message}.`);
   const sql = postgres(dbUrl, { max: 2, onnotice: () => {}, connect_timeout: 10, connection: { application_name: "supamigrate-cli", ...ENGINE_SESSION_PARAMETERS } });
   const engine = createEngine(sql, {
+    ...settings.options,
     defaultActor: "supamigrate-cli",
-    syncSupabaseHistory,
     farFromDatabaseAdvice: "With --db-url the files go from here to the database one by one: apply through the function " +
       "(--url), which runs next to it, sends them in one request (docs/deploy.md).",
   });

@@ -3,7 +3,7 @@
  * misconfiguration is reported as a 500 `not-configured` that says which variable to set.
  */
 import type { EngineOptions } from "../../../../shared/engine/types.ts";
-import { SYNC_SUPABASE_HISTORY_VARIABLE, syncSupabaseHistorySetting } from "../../../../shared/engine/adoption/supabase-history.ts";
+import { engineOptionsFromEnv, positiveWholeNumber } from "../../../../shared/engine/env-options.ts";
 import { type IdentityConfig, readIdentityConfig } from "../identity/config.ts";
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -37,18 +37,15 @@ export function readConfig(env: Env): ConfigResult {
     return { ok: false, message: "SUPABASE_DB_URL is not set: Supabase provides it to deployed functions (or set SUPAMIGRATE_DB_URL to the direct connection string); locally, run `supamigrate serve --db-url <url>`" };
   }
   const numbers: Record<string, number | undefined> = {};
-  for (const name of ["SUPAMIGRATE_MAX_BODY_BYTES", "SUPAMIGRATE_DB_POOL_SIZE", "SUPAMIGRATE_TIME_BUDGET_MS", "SUPAMIGRATE_LOCK_TIMEOUT_MS", "SUPAMIGRATE_STATEMENT_TIMEOUT_MS", "SUPAMIGRATE_BACKUP_MAX_BYTES"]) {
-    const text = env(name);
-    if (text === undefined || text === "") continue;
-    if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
-      return { ok: false, message: `${name} is ${JSON.stringify(text)}: set it to a positive whole number (\`supabase secrets set ${name}=…\`) or unset it to use the default` };
+  for (const name of ["SUPAMIGRATE_MAX_BODY_BYTES", "SUPAMIGRATE_DB_POOL_SIZE"]) {
+    const value = positiveWholeNumber(env(name));
+    if (value === null) {
+      return { ok: false, message: `${name} is ${JSON.stringify(env(name))}: set it to a positive whole number (\`supabase secrets set ${name}=…\`) or unset it to use the default` };
     }
-    numbers[name] = Number(text);
+    numbers[name] = value;
   }
-  const syncSupabaseHistory = syncSupabaseHistorySetting(env(SYNC_SUPABASE_HISTORY_VARIABLE));
-  if (syncSupabaseHistory === null) {
-    return { ok: false, message: `${SYNC_SUPABASE_HISTORY_VARIABLE} is ${JSON.stringify(env(SYNC_SUPABASE_HISTORY_VARIABLE))}: set it to true (keep supabase_migrations.schema_migrations in step) or false` };
-  }
+  const engine = engineOptionsFromEnv(env, (name) => `\`supabase secrets set ${name}=…\``);
+  if (!engine.ok) return { ok: false, message: engine.message };
   return {
     ok: true,
     config: {
@@ -57,13 +54,7 @@ export function readConfig(env: Env): ConfigResult {
       dbUrlName,
       maxBodyBytes: numbers.SUPAMIGRATE_MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES,
       poolSize: numbers.SUPAMIGRATE_DB_POOL_SIZE ?? DEFAULT_POOL_SIZE,
-      engine: {
-        timeBudgetMs: numbers.SUPAMIGRATE_TIME_BUDGET_MS,
-        lockTimeoutMs: numbers.SUPAMIGRATE_LOCK_TIMEOUT_MS,
-        statementTimeoutMs: numbers.SUPAMIGRATE_STATEMENT_TIMEOUT_MS,
-        syncSupabaseHistory,
-        backupMaxBytes: numbers.SUPAMIGRATE_BACKUP_MAX_BYTES,
-      },
+      engine: engine.options,
     },
   };
 }
