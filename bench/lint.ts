@@ -1,10 +1,15 @@
 // `npm run bench:lint`: the linter's speed on a 1,000-statement file and a 1,000-file folder,
 // in-process and through the CLI, side by side with squawk on the same input in the same run.
 // The CLI rows are cold (`--no-cache`: parse and lint everything) and warm (the lint cache hit after one
-// priming run; the cache lives in the bench's temp folder, the CLI's working directory).
+// priming run; the cache lives in the bench's temp folder, the CLI's working directory). "Cold" is the lint
+// cache's word: the priming runs also leave the CLI's compiled code in the user's cache folder
+// (cli/startup/code-cache.ts), as any first run does, and the cold runs use it.
+// squawk runs twice over: through its npm wrapper (node_modules/.bin/squawk, a Node script that starts the
+// binary) in the table, and as the native binary itself (node_modules/@squawk-cli/<platform>/bin/squawk),
+// the yardstick of the last line: cold CLI ≤ 2× squawk's binary (docs/ci.md, "Cold CLI").
 // Needs `npm run build` first (it runs the built CLI). Prints a table; asserts nothing.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { lintProject } from "../shared/lint/engine.ts";
@@ -15,7 +20,19 @@ import { generateMigration } from "./generate-sql.ts";
 const ROOT = resolve(import.meta.dirname, "..");
 const CLI = join(ROOT, "bin/supamigrate.js");
 const SQUAWK = join(ROOT, "node_modules/.bin/squawk");
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const SQUAWK_NATIVE = squawkBinary();
+const RUNS = Number(process.env.BENCH_RUNS ?? 11);
+
+/** squawk's native binary for this platform, from its optional package (`@squawk-cli/linux-x64`, …). */
+function squawkBinary(): string {
+  const scope = join(ROOT, "node_modules/@squawk-cli");
+  const found = (existsSync(scope) ? readdirSync(scope) : [])
+    .filter((name) => name.startsWith(`${process.platform}-${process.arch}`))
+    .map((name) => join(scope, name, "bin", process.platform === "win32" ? "squawk.exe" : "squawk"))
+    .find((path) => existsSync(path));
+  if (!found) throw new Error(`no squawk binary for ${process.platform}-${process.arch} in ${scope}: run npm install`);
+  return found;
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -41,7 +58,7 @@ function timeCommands(runs: number, commands: ReadonlyArray<readonly [string, re
       const t = performance.now();
       const result = spawnSync(command, args, { cwd, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, SUPAMIGRATE_URL: "" } });
       times[c].push(performance.now() - t);
-      if (result.status === null || result.status > 1 && command !== SQUAWK) {
+      if (result.status === null || result.status > 1 && command !== SQUAWK && command !== SQUAWK_NATIVE) {
         throw new Error(`${command} ${args.join(" ")} failed: ${result.stderr}`);
       }
     });
@@ -100,12 +117,18 @@ try {
   };
   const lint = (dir: string, ...flags: string[]): [string, string[]] => [process.execPath, [CLI, "lint", "--dir", dir, ...flags]];
   prime("one");
-  const [squawkOne, cliOneCold, cliOneWarm] = timeCommands(RUNS, [[SQUAWK, ["one/001_big.sql"]], lint("one", "--no-cache"), lint("one")], work);
+  const [squawkOne, squawkNativeOne, cliOneCold, cliOneWarm] = timeCommands(
+    RUNS,
+    [[SQUAWK, ["one/001_big.sql"]], [SQUAWK_NATIVE, ["one/001_big.sql"]], lint("one", "--no-cache"), lint("one")],
+    work,
+  );
   rows.push(["CLI cold (--no-cache) vs squawk, 1 file × 1,000 statements", `${cliOneCold.toFixed(0)} ms`, `${squawkOne.toFixed(0)} ms`, ratio(cliOneCold, squawkOne, " (target ≤ 0.5×)")]);
   rows.push(["CLI warm (cache hit) vs squawk, 1 file × 1,000 statements", `${cliOneWarm.toFixed(0)} ms`, `${squawkOne.toFixed(0)} ms`, ratio(cliOneWarm, squawkOne, " (target ≤ 0.5×)")]);
+  rows.push(["CLI cold (--no-cache) vs squawk's native binary, same file", `${cliOneCold.toFixed(0)} ms`, `${squawkNativeOne.toFixed(0)} ms`, ratio(cliOneCold, squawkNativeOne, " (target ≤ 2×)")]);
 
-  const [cliStartup] = timeCommands(RUNS, [[process.execPath, [CLI, "--version"]]], work);
+  const [cliStartup, nodeStartup] = timeCommands(RUNS, [[process.execPath, [CLI, "--version"]], [process.execPath, ["-e", "0"]]], work);
   rows.push(["CLI startup only (--version)", `${cliStartup.toFixed(0)} ms`, "—", ""]);
+  rows.push([`  of which Node's own start (node -e 0${process.env.NODE_EXTRA_CA_CERTS ? ", NODE_EXTRA_CA_CERTS set" : ""})`, `${nodeStartup.toFixed(0)} ms`, "—", ""]);
 
   const manyRuns = Math.max(3, Math.floor(RUNS / 2));
   prime("many");
@@ -118,7 +141,8 @@ try {
   console.log(line(["case", "supamigrate", "squawk", "ratio / target"]));
   console.log(line(widths.map((w) => "-".repeat(w))));
   for (const row of rows) console.log(line(row));
-  console.log(`(medians of ${RUNS} interleaved runs; folder cases ${manyRuns} runs; cold = --no-cache, warm = lint cache hit; ${process.platform} ${process.arch}, node ${process.version})`);
+  console.log(`(medians of ${RUNS} interleaved runs; folder cases ${manyRuns} runs; cold = --no-cache, warm = lint cache hit; squawk = its npm wrapper; ${process.platform} ${process.arch}, node ${process.version})`);
+  console.log(`cold CLI: ${cliOneCold.toFixed(0)} ms, squawk native: ${squawkNativeOne.toFixed(0)} ms, ratio ${(cliOneCold / squawkNativeOne).toFixed(2)}× (target ≤ 2×)`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

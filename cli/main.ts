@@ -3,9 +3,9 @@
  * `register(program)`; this file only lists them. A command's module is loaded only when that command
  * runs (all of them for help or an unknown command), so `apply` never loads the SQL parser or PGlite.
  */
-import { setFlagsFromString } from "node:v8";
 import { Command, CommanderError } from "commander";
 import { dropOutputOnceReaderLeaves } from "./output/closed-pipe.ts";
+import { setV8Flags } from "./startup/v8-flags.ts";
 import { configureUsage } from "./output/usage.ts";
 import { version } from "./version.ts";
 
@@ -42,9 +42,7 @@ const args = process.argv.slice(2);
 const invoked = args.find((arg) => !arg.startsWith("-"));
 const onlyVersion = invoked === undefined && args.length > 0 && args.every((arg) => arg === "-V" || arg === "--version");
 const needed = onlyVersion ? [] : invoked !== undefined && Object.hasOwn(commands, invoked) ? [invoked] : Object.keys(commands);
-// WebAssembly at Liftoff only, except for `serve` (it runs the embedded database): TurboFan's background
-// recompile of the parser costs more CPU than any command earns back (measured in docs/ci.md, "Third round").
-if (invoked !== undefined && invoked !== "serve") setFlagsFromString("--liftoff-only");
+setV8Flags(invoked); // WebAssembly at Liftoff only, but for `serve` (startup/v8-flags.ts)
 const modules = await Promise.all(needed.map((name) => commands[name]()));
 for (const module of modules) module.register(program);
 configureUsage(program);
