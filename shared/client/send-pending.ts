@@ -27,8 +27,8 @@ export function sendingOnlyPending(client: FunctionClient, threshold = SEND_PEND
       return await send(sent);
     } catch (error) {
       if (!(error instanceof FunctionCallError && error.code === "text-needed") || sent === request) throw error;
-      const needed = new Set(namesIn(error.details));
-      return await send({ ...sent, applied: sent.applied?.filter((r) => !needed.has(r.name)), migrations: request.migrations.filter((m) => needed.has(m.name) || sent.migrations.includes(m)) });
+      const needed = new Set([...namesIn(error.details), ...sent.migrations.map((m) => m.name)]);
+      return await send({ ...sent, applied: sent.applied?.filter((r) => !needed.has(r.name)), migrations: request.migrations.filter((m) => needed.has(m.name)) });
     }
   };
   return {

@@ -23,7 +23,7 @@ export { MIGRATION_LOCK_KEY } from "./tracking/lock.ts";
 export { ENGINE_SESSION_PARAMETERS } from "./session-parameters.ts";
 export { TRACKING_SCHEMA_VERSION } from "./tracking/schema.ts";
 export { TRANSACTION_POOLER_PORT } from "./checks/pooler.ts";
-export { SYNC_SUPABASE_HISTORY_VARIABLE, syncSupabaseHistorySetting } from "./adoption/supabase-history.ts";
+export { syncSupabaseHistorySetting } from "./adoption/supabase-history.ts";
 
 /** The engine createEngine makes: with the pool it uses now. */
 export type DatabaseEngine = MigrationEngine & { database(): postgres.Sql };

@@ -31,8 +31,3 @@ function backupCall(before: RunnableStatement, migration: string, target: Backup
     replacements: [],
   };
 }
-
-/** The targets a file's statements would back up (for plans and reports). */
-export function plannedBackups(file: RunnableFile): BackupTarget[] {
-  return file.transactional ? file.statements.flatMap((s) => backupTargets(s.node)) : [];
-}

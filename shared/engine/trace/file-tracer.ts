@@ -38,8 +38,13 @@ export function fileTracer(name: string, file: RunnableFile): FileTracer {
       probes.push({ line, column, kind: statement.kind, node: statement.node, durationMs, locks, states });
     },
     events() {
-      const traced = probes.map((probe, i) =>
-        traceStatement(probe, before, (relation) => probes.slice(0, i).findLast((p) => p.states.has(relation))?.states.get(relation) ?? before.get(relation)));
+      // Each table as the statement before left it (before the file, until a statement locked it).
+      const latest = new Map(before);
+      const traced = probes.map((probe) => {
+        const statement = traceStatement(probe, before, (relation) => latest.get(relation));
+        for (const [relation, state] of probe.states) latest.set(relation, state);
+        return statement;
+      });
       const { safeOnline, message, hint } = verdict(traced, probes);
       return [
         ...traced.map((statement): ApplyEvent => ({ event: "trace", name, ...statement })),
