@@ -4,7 +4,7 @@
  * block that catches `duplicate_object` (or another `duplicate_*` condition, or `others`).
  */
 import { type ParsedStatement, parseSpans, type StatementSpan, TextIndex } from "../../../sql/index.ts";
-import { parsePlpgsqlText } from "../../../sql/parser.ts";
+import { compilePlpgsql, isPlpgsqlCompiled, preparePlpgsql } from "../../../sql/plpgsql.ts";
 import { type AstNode, nodeFields } from "../../../sql/names.ts";
 import { TextCache } from "../../../sql/text-cache.ts";
 
@@ -44,20 +44,17 @@ export function doBlockStatements(_index: TextIndex, statement: ParsedStatement)
 }
 
 /**
- * Text per joint PL/pgSQL parse. The parser's cost per call grows faster than its input (measured on
- * 8,000 small DO blocks: 0.2 s in calls of at most 8 KB, 1.3 s in calls of 256 KB, 7 s in one call),
- * so one call for all of a big file's blocks made linting quadratic in the number of DO blocks.
- * A batch this size also stays far below the cache's capacity: its blocks are still cached when read.
+ * Text of DO blocks analyzed together (see plpgsql.ts: the parser's cost per call grows faster than its
+ * input). A batch this size also stays far below the caches' capacity: its blocks are still cached when read.
  */
 const BATCH_CHARS = 8 * 1024;
 
 /**
- * Analyzes the DO blocks from `statements[from]` on ahead of `doBlockStatements`, in two parser calls
- * instead of two or more per block: one PL/pgSQL parse of up to BATCH_CHARS of blocks not yet cached,
- * one parse of all their inner statements. Returns the index of the first statement not looked at
- * (call again from there when the caller reaches it). Each block's result equals analyzing it alone
- * (when the joint parse fails or does not line up, nothing is cached here and each block is analyzed
- * on its own, as before).
+ * Analyzes the DO blocks from `statements[from]` on ahead of `doBlockStatements`, in few parser calls
+ * instead of two or more per block: the PL/pgSQL compiles of up to BATCH_CHARS of blocks not yet
+ * analyzed (plpgsql.ts batches those not compiled yet), then one parse of all their inner statements.
+ * Returns the index of the first statement not looked at (call again from there when the caller reaches
+ * it). Each block's result equals analyzing it alone.
  */
 export function prepareDoBlocks(statements: readonly ParsedStatement[], from = 0): number {
   const pending: ParsedStatement[] = [];
@@ -76,17 +73,19 @@ export function prepareDoBlocks(statements: readonly ParsedStatement[], from = 0
   return i;
 }
 
-/** One joint analysis of DO blocks (distinct texts, none cached); a single block is left to `analyze`. */
+/** One joint analysis of DO blocks (distinct texts, none analyzed); a single block is left to `analyze`. */
 function prepareBatch(pending: readonly ParsedStatement[]): void {
   if (pending.length < 2) return;
-  const parsed = parsePlpgsqlText(pending.map((s) => s.text).join("\n"));
-  if (!("functions" in parsed)) return;
-  const functions = (parsed.functions as { plpgsql_funcs?: unknown } | null)?.plpgsql_funcs;
-  if (!Array.isArray(functions) || functions.length !== pending.length) return;
-  const visits = pending.map((_, i) => collect({ plpgsql_funcs: [functions[i]] }));
+  preparePlpgsql(pending.map((s) => s.text));
+  // A block the joint compile did not cache (one of them is broken) is analyzed on its own when read.
+  const ready = pending.filter((s) => isPlpgsqlCompiled(s.text));
+  const visits = ready.map((s) => {
+    const compiled = compilePlpgsql(s.text);
+    return "functions" in compiled ? collect(compiled.functions) : [];
+  });
   const nodes = parseQueries(visits.flat().map((v) => v.query));
   let next = 0;
-  pending.forEach((statement, i) => {
+  ready.forEach((statement, i) => {
     analyzed.set(statement.text, locals(statement, plpgsqlBody(statement)!, visits[i], nodes.slice(next, next + visits[i].length)));
     next += visits[i].length;
   });
@@ -105,9 +104,9 @@ function plpgsqlBody(statement: ParsedStatement): AstNode | null {
 function analyze(statement: ParsedStatement): LocalStatement[] {
   const body = plpgsqlBody(statement);
   if (!body) return [];
-  const parsed = parsePlpgsqlText(statement.text);
-  if (!("functions" in parsed)) return [];
-  const visits = collect(parsed.functions);
+  const compiled = compilePlpgsql(statement.text);
+  if (!("functions" in compiled)) return [];
+  const visits = collect(compiled.functions);
   return locals(statement, body, visits, parseQueries(visits.map((v) => v.query)));
 }
 

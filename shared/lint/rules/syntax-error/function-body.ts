@@ -9,13 +9,14 @@
  * `;`-delimited part of the body that holds a placeholder is not reported: its value is unknown.
  *
  * Speed: results are cached by statement text (the editor re-lints on every keystroke), and the PL/pgSQL
- * bodies not yet cached are compiled together, several statements per parser call; only a call that fails
- * is redone statement by statement.
+ * bodies not yet cached are compiled together, several statements per parser call (plpgsql.ts, which
+ * shares the compiles with require-if-not-exists); only a call that fails is redone statement by statement.
  */
 import { findPlaceholders } from "../../../migrations/index.ts";
 import { offsetOfCodePoint, type ParsedStatement, TextIndex } from "../../../sql/index.ts";
 import { type AstNode, nodeFields, qualifiedName } from "../../../sql/names.ts";
 import { parsePlpgsqlText, parseStatementText } from "../../../sql/parser.ts";
+import { compilePlpgsql, preparePlpgsql } from "../../../sql/plpgsql.ts";
 import { TextCache } from "../../../sql/text-cache.ts";
 import { displayKey } from "../../../schema/names.ts";
 import { type BodyLiteral, bodyLiteral } from "./body-literal.ts";
@@ -40,9 +41,6 @@ interface Body {
 /** Checked statements by text: the body's error, or null. */
 const checked = new TextCache<BodyError | null>(4096);
 
-/** Statement text per joint PL/pgSQL parse (as do-block.ts: the parser's cost per call grows faster than its input). */
-const BATCH_CHARS = 8 * 1024;
-
 /** A statement's body error; `deferred` when the file turned check_function_bodies off before it (the function then fails when called). */
 export interface FoundBodyError {
   readonly statement: ParsedStatement;
@@ -53,8 +51,7 @@ export interface FoundBodyError {
 /** The body errors of a file's statements, in statement order. */
 export function bodyErrors(statements: readonly ParsedStatement[]): FoundBodyError[] {
   const found: FoundBodyError[] = [];
-  let batch: string[] = [];
-  let size = 0;
+  const compile: string[] = [];
   const bodies: Array<[ParsedStatement, Body, boolean]> = [];
   let checking = true;
   for (const statement of statements) {
@@ -62,16 +59,9 @@ export function bodyErrors(statements: readonly ParsedStatement[]): FoundBodyErr
     const body = bodyOf(statement);
     if (!body) continue;
     bodies.push([statement, body, !checking && body.owner !== "DO block"]);
-    if (body.language !== "plpgsql" || checked.has(statement.text)) continue;
-    if (batch.length > 0 && size + statement.text.length > BATCH_CHARS) {
-      compileTogether(batch);
-      batch = [];
-      size = 0;
-    }
-    batch.push(statement.text);
-    size += statement.text.length;
+    if (body.language === "plpgsql" && !checked.has(statement.text)) compile.push(neutralized(statement.text));
   }
-  compileTogether(batch);
+  preparePlpgsql(compile);
   for (const [statement, body, deferred] of bodies) {
     const error = checked.get(statement.text, () => check(statement.text, body));
     if (error) found.push({ statement, error, deferred });
@@ -105,14 +95,6 @@ function checkFunctionBodies(statement: ParsedStatement, on: boolean): boolean {
 /** PostgreSQL's boolean reading of a setting's value (an unreadable value leaves the check on). */
 function isOn(value: string): boolean {
   return !/^(?:f|fa|fal|fals|false|n|no|of|off|0)$/i.test(value.trim());
-}
-
-/** Compiles distinct PL/pgSQL statements in one call; when it succeeds, each of them is checked (no error). */
-function compileTogether(texts: readonly string[]): void {
-  const distinct = [...new Set(texts)];
-  if (distinct.length < 2) return;
-  const result = parsePlpgsqlText(distinct.map(neutralized).join("\n;\n"));
-  if ("functions" in result) for (const text of distinct) checked.set(text, null);
 }
 
 /** The statement's body to check, or null (another statement, another language, a body that is part of the statement). */
@@ -169,7 +151,7 @@ function check(text: string, body: Body): BodyError | null {
   let message: string;
   let at: (literal: BodyLiteral) => number;
   if (body.language === "plpgsql") {
-    const result = parsePlpgsqlText(statement);
+    const result = compilePlpgsql(statement);
     if ("functions" in result) return null;
     message = result.rejection.message;
     at = (literal) => {
