@@ -71,7 +71,7 @@ export async function lintProject(input: LintInput, cache?: ProjectCache): Promi
   return { files: project.files.length, findings: sorted, project };
 }
 
-/** Parses and checksums every migration of a listing into the project the rules see. */
+/** Parses every migration of a listing into the project the rules see (checksummed when there is deployed state to compare with). */
 export async function buildProject(input: LintInput, cache?: ProjectCache): Promise<LintProject> {
   const folder = collectMigrations(input.dir, input.listing);
   const decodeErrors = new Map<string, string>();
@@ -79,6 +79,7 @@ export async function buildProject(input: LintInput, cache?: ProjectCache): Prom
   const timing = input.onTiming;
   const started = timing ? performance.now() : 0;
   const files = await parseMigrations(folder, {
+    checksums: input.applied != null,
     reuse: (migration) => {
       const cached = cache?.get(migration.path);
       return cached && cached.text === migration.sql && !decodeErrors.has(migration.name) ? cached : null;

@@ -20,8 +20,11 @@ export interface ParsedMigration {
   readonly rollbackPath: string;
   /** Position in contract order among the project's migrations (0-based). */
   readonly order: number;
-  /** The contract checksum of `text`. */
-  readonly checksum: string;
+  /**
+   * The contract checksum of `text`; null when the caller did not ask for checksums (`ParseHooks.checksums`:
+   * a lint without deployed state to compare with has no use for them).
+   */
+  readonly checksum: string | null;
 }
 
 export interface ParseHooks {
@@ -29,19 +32,29 @@ export interface ParseHooks {
   readonly reuse?: (migration: MigrationFile) => ParsedMigration | null;
   /** How to parse a file's text; parseSql by default. */
   readonly parse?: (migration: MigrationFile) => ParsedSql;
+  /** False: leave `checksum` null (default true). A reused file without one gets it when asked for. */
+  readonly checksums?: boolean;
 }
 
+/** Checksums asked for (the default): every file has one. */
+export function parseMigrations(folder: MigrationFolder, hooks?: ParseHooks & { readonly checksums?: true }): Promise<Array<ParsedMigration & { readonly checksum: string }>>;
+export function parseMigrations(folder: MigrationFolder, hooks: ParseHooks): Promise<ParsedMigration[]>;
 export async function parseMigrations(folder: MigrationFolder, hooks: ParseHooks = {}): Promise<ParsedMigration[]> {
   await loadParser();
   const reusable = folder.migrations.map((migration) => hooks.reuse?.(migration) ?? null);
   // Checksums are computed off the main thread (crypto.subtle): start them all now, so hashing overlaps parsing.
-  const checksums = folder.migrations.map((migration, order) => reusable[order] ? null : migrationChecksum(migration.sql));
+  // Not asked for, none: the first use of crypto.subtle loads Node's WebCrypto, a few ms of a cold `lint`.
+  const wanted = hooks.checksums ?? true;
+  const checksums = folder.migrations.map((migration, order) =>
+    !wanted || (reusable[order] && reusable[order].checksum !== null) ? null : migrationChecksum(migration.sql));
   const parse = hooks.parse ?? ((migration: MigrationFile) => parseSql(migration.sql));
   const files: ParsedMigration[] = [];
   for (const [order, migration] of folder.migrations.entries()) {
     const reuse = reusable[order];
     if (reuse) {
-      files.push(reuse.order === order && reuse.rollback === migration.rollback ? reuse : { ...reuse, order, rollback: migration.rollback });
+      const checksum = checksums[order] === null ? reuse.checksum : await checksums[order];
+      const same = reuse.order === order && reuse.rollback === migration.rollback && reuse.checksum === checksum;
+      files.push(same ? reuse : { ...reuse, order, rollback: migration.rollback, checksum });
       continue;
     }
     files.push({
@@ -52,7 +65,7 @@ export async function parseMigrations(folder: MigrationFolder, hooks: ParseHooks
       rollback: migration.rollback,
       rollbackPath: rollbackPathFor(migration.path),
       order,
-      checksum: await checksums[order]!,
+      checksum: checksums[order] === null ? null : await checksums[order],
     });
   }
   return files;

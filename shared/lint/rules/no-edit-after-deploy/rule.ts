@@ -12,7 +12,9 @@ export const rule: Rule = {
     const recorded = project.applied;
     if (!recorded) return; // applied state unknown: nothing to compare with
     const applied = [...recorded].map(([name, checksum]) => ({ name, checksum }));
-    const { drifted, missing } = compareWithApplied(applied, project.files);
+    // With deployed state known, the engine checksums every file (engine.ts, buildProject).
+    const local = project.files.map((file) => ({ name: file.name, checksum: file.checksum ?? "" }));
+    const { drifted, missing } = compareWithApplied(applied, local);
     const byName = new Map(project.files.map((file) => [file.name, file]));
     for (const { name, deployedChecksum, localChecksum } of drifted) {
       const file = byName.get(name)!;
