@@ -1,5 +1,5 @@
-// Builds the runnable artifacts with esbuild: the CLI bundle (dist/cli.mjs, lazily loaded parts in
-// dist/chunks/) and the Edge Function's self-contained bundle (supabase/functions/supamigrate/dist/).
+// Builds the runnable artifacts with esbuild: the CLI bundle (dist/cli.cjs, the entry; dist/main.mjs, the
+// command line as ES modules, lazily loaded parts in dist/chunks/) and the Edge Function's self-contained bundle (supabase/functions/supamigrate/dist/).
 // The extension has its own build (extension/build.mjs). Usage: node build.mjs
 import { createHash } from "node:crypto";
 import { mkdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { build } from "esbuild";
 
 rmSync("dist/chunks", { recursive: true, force: true }); // chunk names carry content hashes: drop the old ones
+for (const old of ["dist/cli.mjs", "dist/cli.mjs.map"]) rmSync(old, { force: true }); // the entry of builds before dist/cli.cjs
 mkdirSync("dist/chunks", { recursive: true });
 
 // What every cold `lint` compiles is built as CommonJS files, dist/chunks/<name>-<content hash>.cjs, run
@@ -20,7 +21,8 @@ mkdirSync("dist/chunks", { recursive: true });
 // - the lint command with the linter, its rules and the SQL parser, libpg-query's JavaScript included (its
 //   WebAssembly is read from the installed package, and should that package be another version than the
 //   one built in, its own JavaScript is used), so the parser that entry.ts starts early for
-//   `lint --no-cache` is the one the command uses.
+//   `lint --no-cache` is the one the command uses; and the command line with that command alone, which
+//   the CommonJS entry runs for `supamigrate lint` (commander from its own file, as above).
 const require = createRequire(import.meta.url);
 const CODE_CACHED = [
   {
@@ -39,8 +41,9 @@ const CODE_CACHED = [
     parser: true,
     // Hashing is for the lint cache: `lint --no-cache` does without it.
     lazy: { "node:crypto": ["createHash", "randomBytes"] },
-    exports: ["register", "loadParser"],
-    replaces: { "./commands/lint.ts": "cli/main.ts", "./lint-bundle.ts": "cli/startup/entry.ts" },
+    exports: ["register", "loadParser", "runLint"],
+    replaces: { "./commands/lint.ts": "cli/main.ts" },
+    codeCached: { commander: "commander" },
   },
 ];
 const builtParts = new Map(); // name → "<name>-<hash>.cjs"
@@ -53,7 +56,12 @@ for (const part of CODE_CACHED) {
     platform: "node",
     format: "cjs",
     target: "node20",
-    plugins: [lazyBuiltins(part.lazy ?? {}), ...(part.parser ? [builtInParser()] : []), externalPackagesBut(part.bundled)],
+    plugins: [
+      lazyBuiltins(part.lazy ?? {}),
+      ...(part.parser ? [builtInParser()] : []),
+      codeCachedRequires(part.codeCached ?? {}, "."),
+      externalPackagesBut(part.bundled),
+    ],
     supported: { "dynamic-import": false },
     // libpg-query's loader reads libpg-query.wasm from its __dirname: the installed package's wasm/ folder.
     define: { "import.meta.url": "__supamigrateModuleUrl", ...(part.parser ? { __dirname: "__supamigrateParserDir" } : {}) },
@@ -138,7 +146,31 @@ function lazyBuiltins(functions) {
   };
 }
 
-/** In the ES module bundle: the imports a CommonJS file stands for get a module that runs it through the code cache. */
+/**
+ * In a CommonJS file: the imports of `parts` (specifier → the code-cached file's name above) run that
+ * file through the code cache; `dir` is where the files are, relative to the importing file's folder.
+ * `__filename`, not `__dirname`: the parser's file defines `__dirname` as libpg-query's folder.
+ */
+function codeCachedRequires(parts, dir) {
+  return {
+    name: "code-cached-requires",
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (args) =>
+        Object.hasOwn(parts, args.path) && args.namespace !== "code-cached-require" ? { path: parts[args.path], namespace: "code-cached-require" } : undefined);
+      b.onLoad({ filter: /.*/, namespace: "code-cached-require" }, (args) => ({
+        resolveDir: resolve("cli/startup"),
+        loader: "js",
+        contents: [
+          'const { dirname, join } = require("node:path");',
+          'const { requireWithCodeCache } = require("./code-cache.ts");',
+          `module.exports = requireWithCodeCache(join(dirname(__filename), ${JSON.stringify(dir)}, ${JSON.stringify(builtParts.get(args.path))}));`,
+        ].join("\n"),
+      }));
+    },
+  };
+}
+
+/** In a bundle: the imports a CommonJS file stands for get a module that runs it through the code cache. */
 const codeCachedImports = {
   name: "code-cached",
   setup(b) {
@@ -169,9 +201,9 @@ const codeCachedImports = {
 const { metafile } = await build({
   // Code splitting keeps `await import(…)` lazy in the bundle: without it esbuild hoists every external
   // import (PGlite for serve, libpg-query for lint/--db-url) to the top, and `--version` or `apply --url`
-  // would load them all (~0.2 s). dist/cli.mjs stays the entry (cli/startup/entry.ts, which then loads
-  // main.ts); lazily loaded parts go to dist/chunks/.
-  entryPoints: { cli: "cli/startup/entry.ts" },
+  // would load them all (~0.2 s). main.ts is dist/chunks/main.mjs (beside the CommonJS files its chunks
+  // load by relative URL), which the entry dist/cli.cjs loads; lazily loaded parts go to dist/chunks/.
+  entryPoints: { "chunks/main": "cli/main.ts" },
   plugins: [codeCachedImports],
   metafile: true,
   outdir: "dist",
@@ -191,6 +223,29 @@ for (const [output, { inputs }] of Object.entries(metafile.outputs)) {
     throw new Error(`build.mjs: ${output} loads a CommonJS file of dist/chunks/ by a relative URL, so it must be in dist/chunks/ too`);
   }
 }
+
+// The entry, CommonJS (cli/startup/entry.ts): `lint` requires the lint command's file and runs without the
+// ES module loader; everything else imports dist/chunks/main.mjs. bin/supamigrate.js requires it.
+await build({
+  entryPoints: ["cli/startup/entry.ts"],
+  outfile: "dist/cli.cjs",
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  packages: "external",
+  plugins: [
+    codeCachedRequires({ "./lint-bundle.ts": "lint" }, "chunks"),
+    {
+      name: "main-module",
+      setup(b) {
+        b.onResolve({ filter: /^\.\.\/main\.ts$/ }, () => ({ path: "./chunks/main.mjs", external: true }));
+      },
+    },
+  ],
+  sourcemap: "linked",
+  logLevel: "warning",
+});
 
 // The Edge Function as one self-contained file inside its own folder (docs/deploy.md: Supabase's bundler
 // fails on imports from outside supabase/, so what is deployed must not have any): the function and the shared/ code it uses bundled into

@@ -75,7 +75,7 @@ function autoSteps(env) {
 function findCli() {
   const project = join(process.cwd(), "node_modules", "supamigrate", "bin", "supamigrate.js");
   if (existsSync(project)) return say([process.execPath, project], "the project's node_modules");
-  if (existsSync(join(actionDir, "dist", "cli.mjs"))) return say([process.execPath, join(actionDir, "bin", "supamigrate.js")], actionDir);
+  if (existsSync(join(actionDir, "dist", "cli.cjs"))) return say([process.execPath, join(actionDir, "bin", "supamigrate.js")], actionDir);
   if (listsSupamigrate() && existsSync("package-lock.json")) {
     console.log("$ npm ci (the project lists supamigrate)");
     if (spawnSync("npm", ["ci", "--no-audit", "--no-fund"], { stdio: "inherit", shell: process.platform === "win32" }).status === 0 && existsSync(project)) {

@@ -66,7 +66,7 @@ function timeCommands(runs: number, commands: ReadonlyArray<readonly [string, re
   return times.map(median);
 }
 
-if (!existsSync(join(ROOT, "dist/cli.mjs"))) {
+if (!existsSync(join(ROOT, "dist/cli.cjs"))) {
   console.error("bench:lint needs the built CLI: run `npm run build` first");
   process.exit(2);
 }

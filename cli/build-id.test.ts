@@ -7,16 +7,24 @@ import { buildId, fingerprint } from "./build-id.ts";
 
 const tree = (files: Record<string, string>) => tempTree(files, "supamigrate-build-id-");
 
-test("bundle: the entry's text and the chunk names (content hashes) make the id", () => {
-  const root = tree({ "dist/cli.mjs": "import './chunks/lint-AAAA.mjs';", "dist/chunks/lint-AAAA.mjs": "x", "dist/chunks/chunk-BBBB.mjs": "y" });
-  const chunk = join(root, "dist/chunks/lint-AAAA.mjs");
+test("bundle: the texts of the entry and of main.mjs, and the chunk names (content hashes) make the id", () => {
+  const root = tree({
+    "dist/cli.cjs": "require('./chunks/lint-AAAA.cjs');",
+    "dist/chunks/main.mjs": "import './chunk-BBBB.mjs';",
+    "dist/chunks/lint-AAAA.cjs": "x",
+    "dist/chunks/chunk-BBBB.mjs": "y",
+  });
+  const chunk = join(root, "dist/chunks/lint-AAAA.cjs");
   const first = fingerprint(chunk);
   assert.equal(fingerprint(join(root, "dist/chunks/chunk-BBBB.mjs")), first, "the same build from any of its chunks");
   renameSync(join(root, "dist/chunks/chunk-BBBB.mjs"), join(root, "dist/chunks/chunk-CCCC.mjs"));
   const renamed = fingerprint(chunk);
   assert.notEqual(renamed, first);
-  writeFileSync(join(root, "dist/cli.mjs"), "import './chunks/lint-AAAA.mjs'; // changed");
-  assert.notEqual(fingerprint(chunk), renamed);
+  writeFileSync(join(root, "dist/cli.cjs"), "require('./chunks/lint-AAAA.cjs'); // changed");
+  const entryChanged = fingerprint(chunk);
+  assert.notEqual(entryChanged, renamed);
+  writeFileSync(join(root, "dist/chunks/main.mjs"), "import './chunk-CCCC.mjs';");
+  assert.notEqual(fingerprint(chunk), entryChanged);
 });
 
 test("source: every file under cli/ and shared/ but tests", () => {

@@ -2,8 +2,8 @@
  * A fingerprint of the code that produces lint results, for the lint cache's key: it changes whenever
  * the CLI's or the linter's code changes, in the bundle and in development (tsx) alike.
  * - Bundle (`npm run build`): esbuild names every chunk of dist/chunks/ by its content hash (and
- *   build.mjs empties the folder first), so the sorted chunk names plus the entry dist/cli.mjs (whose
- *   name has no hash) identify the build: one directory listing, no hashing of the code.
+ *   build.mjs empties the folder first), so the sorted chunk names plus the two files whose names have
+ *   no hash (the entry dist/cli.cjs, dist/chunks/main.mjs) identify the build: one directory listing.
  * - Source (tsx): the contents of every file under cli/ and shared/ except tests (~1 MB).
  * Plus libpg-query's version: the parser is an external package, not part of the bundle.
  */
@@ -26,7 +26,7 @@ export function fingerprint(modulePath: string): string {
   const hash = createHash("sha256");
   const folder = dirname(modulePath);
   if (basename(folder) === "chunks") {
-    hash.update("bundle\0").update(readFileSync(join(dirname(folder), "cli.mjs")));
+    hash.update("bundle\0").update(readFileSync(join(dirname(folder), "cli.cjs"))).update(readFileSync(join(folder, "main.mjs")));
     hash.update(`\0${readdirSync(folder).sort().join("\0")}`);
   } else if (modulePath.endsWith(".ts")) {
     const root = dirname(folder);

@@ -1,6 +1,6 @@
 /**
  * The supamigrate package's folder, found from this module whether it runs from source
- * (cli/serve/) or from the CLI bundle (dist/cli.mjs), so files shipped with the package (the
+ * (cli/serve/) or from the CLI bundle (dist/chunks/), so files shipped with the package (the
  * function bundle, the bootstrap SQL) are found from any working directory.
  */
 import { existsSync, readFileSync } from "node:fs";

@@ -21,7 +21,9 @@ import { v8FlagsTag } from "./v8-flags.ts";
 const KEEP = 16;
 const WRAPPER = "(function (exports, require, module, __filename, __dirname) {\n";
 
-const loaded = new Map<string, unknown>();
+/** Files run, by path: on the global object, as the bundle holds this module more than once (v8-flags.ts). */
+const LOADED = Symbol.for("supamigrate.codeCached");
+const loaded: Map<string, unknown> = ((globalThis as { [LOADED]?: Map<string, unknown> })[LOADED] ??= new Map());
 
 /** `require(file)` for a CommonJS bundle, compiled from (and into) the code cache. */
 export function requireWithCodeCache(file: string, cacheDir: string | null = userCacheDir()): unknown {
@@ -32,7 +34,7 @@ export function requireWithCodeCache(file: string, cacheDir: string | null = use
     filename: file,
     lineOffset: -1, // the wrapper's line: stack traces give the bundle's own line numbers
     cachedData,
-    // The bundles are built without import() (build.mjs); should one appear, it resolves as in any module.
+    // The bundles are built without dynamic imports (build.mjs); should one appear, it resolves as in any module.
     ...(vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER ? { importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER } : {}),
   });
   const module = { exports: {} as unknown };

@@ -1,4 +1,4 @@
-// The published entry point, bin/supamigrate.js → dist/cli.mjs and its chunks (what `npm run build` makes),
+// The published entry point, bin/supamigrate.js → dist/cli.cjs and its chunks (what `npm run build` makes),
 // end to end: the other CLI tests run the source through tsx, so a bundle
 // that cannot load a dependency would pass them all.
 import { after, before, test } from "node:test";

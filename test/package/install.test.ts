@@ -96,7 +96,7 @@ after(async () => {
 
 test("the tarball: the built CLI, the function bundle and its wasm, the Action, the docs; no sources, tests or source maps", () => {
   const paths = tarball.files.map((file) => file.path).sort();
-  for (const needed of ["bin/supamigrate.js", "dist/cli.mjs", `${FN}/dist/main.js`, `${FN}/dist/libpg-query.wasm`, `${FN}/deno.json`,
+  for (const needed of ["bin/supamigrate.js", "bin/package.json", "dist/cli.cjs", "dist/chunks/main.mjs", `${FN}/dist/main.js`, `${FN}/dist/libpg-query.wasm`, `${FN}/deno.json`,
     "supabase/local/supabase-bootstrap.sql", "action.yml", "action/run.mjs", "docs/deploy.md", "docs/ci.md", "README.md", "package.json"]) {
     assert.ok(paths.includes(needed), `${needed} is packed`);
   }

@@ -143,7 +143,7 @@ function cli(args: string[], env: Record<string, string>): Promise<CliRun> {
 }
 
 test("the CLI (node bin/supamigrate.js) never prints the token: right token, wrong token, unreachable URL", { timeout: 120_000 }, async () => {
-  assert.ok(existsSync(join(ROOT, "dist", "cli.mjs")), "bin/supamigrate.js needs the CLI bundle: run `npm run build`");
+  assert.ok(existsSync(join(ROOT, "dist", "cli.cjs")), "bin/supamigrate.js needs the CLI bundle: run `npm run build`");
   // A database of its own, so verify compares the project folder with exactly what the CLI applied.
   const cliDb = await pg.createDatabase();
   const cliFn = await bundle.start({ SUPABASE_DB_URL: cliDb, SUPAMIGRATE_TOKEN: TOKEN });
