@@ -5,7 +5,7 @@
  * and its row estimate. Read with built-ins only, qualified, so a migration cannot change the answers.
  */
 import type postgres from "postgres";
-import { isLockMode, type LockMode } from "./lock-modes.ts";
+import { isLockMode, type LockMode } from "../../sql/lock-modes.ts";
 
 export interface RelationState {
   /** `public.profiles`, quoted as needed. */

@@ -7,7 +7,7 @@
  */
 import type { TraceLock, TracedStatement } from "../../protocol/types.ts";
 import { nodeFields } from "../../sql/names.ts";
-import { blockedQueries, blocksReadsOrWrites, type LockMode, lockModeSql, LOCK_MODES } from "./lock-modes.ts";
+import { blockedQueries, blocksReadsOrWrites, type LockMode, lockModeSql, LOCK_MODES } from "../../sql/lock-modes.ts";
 import type { HeldLock, RelationState } from "./probe.ts";
 
 export interface StatementProbe {

@@ -1,24 +1,24 @@
 import { insertLineBefore, keywordCase } from "../../fixes.ts";
+import { type LockMode, lockPhrase, strongest } from "../../../sql/lock-modes.ts";
 import { relationBefore } from "../../online-safety.ts";
 import { type AstNode, dropKind, droppedName, nodeFields, nodeKind, relationSql, transactionRestriction } from "../../../sql/names.ts";
 import { positionOf } from "../../../schema/model.ts";
 import { nameKey } from "../../../schema/names.ts";
 import type { LintFile, LintProject, Rule } from "../../types.ts";
 
-/** A statement that waits for a lock on an existing relation: what it is, which lock, on what. */
+/** A statement that waits for a lock on an existing relation: what it is, which lock (null: the one LOCK TABLE names), on what. */
 interface Locking {
   readonly what: string;
-  readonly lock: string;
+  readonly lock: LockMode | null;
   readonly on: string;
 }
 
-const ACCESS_EXCLUSIVE = "an ACCESS EXCLUSIVE lock (no reads or writes)";
-const SHARE_ROW_EXCLUSIVE = "a SHARE ROW EXCLUSIVE lock (no writes)";
-const SHARE = "a SHARE lock (no writes)";
-const SHARE_UPDATE_EXCLUSIVE = "a SHARE UPDATE EXCLUSIVE lock (no other schema change)";
+const ACCESS_EXCLUSIVE = "AccessExclusiveLock";
+const SHARE_ROW_EXCLUSIVE = "ShareRowExclusiveLock";
+const SHARE_UPDATE_EXCLUSIVE = "ShareUpdateExclusiveLock";
 
 /** ALTER TABLE commands that take less than ACCESS EXCLUSIVE (PostgreSQL's ALTER TABLE notes). */
-const ALTER_LOCKS: Readonly<Record<string, string>> = {
+const ALTER_LOCKS: Readonly<Record<string, LockMode>> = {
   AT_ValidateConstraint: SHARE_UPDATE_EXCLUSIVE,
   AT_SetStatistics: SHARE_UPDATE_EXCLUSIVE,
   AT_SetOptions: SHARE_UPDATE_EXCLUSIVE,
@@ -36,7 +36,6 @@ const ALTER_LOCKS: Readonly<Record<string, string>> = {
   AT_EnableTrigUser: SHARE_ROW_EXCLUSIVE,
   AT_DisableTrigUser: SHARE_ROW_EXCLUSIVE,
 };
-const STRENGTH = [SHARE_UPDATE_EXCLUSIVE, SHARE, SHARE_ROW_EXCLUSIVE, ACCESS_EXCLUSIVE];
 
 export const rule: Rule = {
   id: "require-timeout-settings",
@@ -68,7 +67,7 @@ export const rule: Rule = {
       const lineEnd = file.text.indexOf("\n", statement.start);
       report({
         at: { start: statement.start, end: lineEnd < 0 || lineEnd > statement.end ? statement.end : lineEnd },
-        message: `${locking.what} waits for ${locking.lock} on existing table ${locking.on}, and nothing in this file sets ` +
+        message: `${locking.what} waits for ${locking.lock === null ? "the lock it names" : lockPhrase(locking.lock)} on existing table ${locking.on}, and nothing in this file sets ` +
           "lock_timeout before it: while it waits behind one long query, every query on the table queues behind it",
         help: `Put \`${line}\` ${cleared ? "before it" : "at the top of the file"} and run the migration again if it times out. supamigrate's runner sets ` +
           "lock_timeout itself (5 s by default); the SET protects the file wherever else it runs (the SQL Editor, psql, supabase db push).",
@@ -110,15 +109,14 @@ function lockingStatement(project: LintProject, file: LintFile, index: number, n
     case "AlterTableStmt": {
       if (f.objtype !== "OBJECT_TABLE" || !existing(f.relation)) return null;
       const cmds = Array.isArray(f.cmds) ? f.cmds.map((c) => nodeFields(c, "AlterTableCmd") ?? {}) : [];
-      const locks = cmds.map((c) =>
+      const locks = cmds.map((c): LockMode =>
         ALTER_LOCKS[String(c.subtype)] ??
           (c.subtype === "AT_AddConstraint" && nodeFields(c.def, "Constraint")?.contype === "CONSTR_FOREIGN" ? SHARE_ROW_EXCLUSIVE : ACCESS_EXCLUSIVE)
       );
-      const lock = locks.reduce((a, b) => (STRENGTH.indexOf(b) > STRENGTH.indexOf(a) ? b : a), SHARE_UPDATE_EXCLUSIVE);
-      return { what: "ALTER TABLE", lock, on: relationSql(f.relation) };
+      return { what: "ALTER TABLE", lock: strongest(locks) ?? SHARE_UPDATE_EXCLUSIVE, on: relationSql(f.relation) };
     }
     case "IndexStmt":
-      return f.concurrent !== true && existing(f.relation, true) ? { what: "CREATE INDEX", lock: SHARE, on: relationSql(f.relation) } : null;
+      return f.concurrent !== true && existing(f.relation, true) ? { what: "CREATE INDEX", lock: "ShareLock", on: relationSql(f.relation) } : null;
     case "CreateTrigStmt":
       return existing(f.relation, true) ? { what: "CREATE TRIGGER", lock: SHARE_ROW_EXCLUSIVE, on: relationSql(f.relation) } : null;
     case "CreatePolicyStmt":
@@ -132,7 +130,7 @@ function lockingStatement(project: LintProject, file: LintFile, index: number, n
       return f.relation && existing(f.relation, true) ? { what: "ALTER TABLE … RENAME", lock: ACCESS_EXCLUSIVE, on: relationSql(f.relation) } : null;
     case "LockStmt": {
       const relation = (Array.isArray(f.relations) ? f.relations : []).find((r) => existing(r, true));
-      return relation ? { what: "LOCK TABLE", lock: "the lock it names", on: relationSql(relation) } : null;
+      return relation ? { what: "LOCK TABLE", lock: null, on: relationSql(relation) } : null;
     }
     case "DropStmt":
       return dropLock(project, file, index, f);

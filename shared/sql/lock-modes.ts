@@ -1,6 +1,7 @@
 /**
  * PostgreSQL's table lock modes (the documentation's "Table-Level Lock Modes"), strongest last, with the
- * everyday queries each one makes wait while a migration's transaction holds it.
+ * everyday queries each one makes wait while a migration's transaction holds it. One table for the lint
+ * rule that predicts a statement's lock (require-timeout-settings) and the dry-run trace that observes it.
  */
 export const LOCK_MODES = [
   "AccessShareLock",
@@ -37,6 +38,13 @@ export function blockedQueries(mode: LockMode): readonly string[] {
     case "AccessExclusiveLock":
       return ["SELECT", "INSERT", "UPDATE", "DELETE", "other schema changes"];
   }
+}
+
+/** The mode and what it stops, for a message: `an ACCESS EXCLUSIVE lock (no reads or writes)`. */
+export function lockPhrase(mode: LockMode): string {
+  const sql = lockModeSql(mode);
+  const stops = mode === "AccessExclusiveLock" ? "no reads or writes" : blocksReadsOrWrites(mode) ? "no writes" : "no other schema change";
+  return `${/^[AEIOU]/.test(sql) ? "an" : "a"} ${sql} lock (${stops})`;
 }
 
 /** True when holding `mode` makes an app's reads or writes wait. */
