@@ -131,7 +131,6 @@ async function render(findings: readonly Finding[], files: number, format: LintF
   return lintText(findings, colorsFor(process.stdout, env));
 }
 
-/** `supamigrate.json`'s text from the current folder (the repository root), or null when there is none. */
 /** The project (supamigrate.json found walking up), with its problems said as lint's usage errors. */
 async function openLintProject(dir: string | undefined) {
   try {
