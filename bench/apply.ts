@@ -34,8 +34,14 @@ const delayMs = Number(process.env.BENCH_DELAY_MS ?? 10);
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 
 type Tool = "supamigrate" | "supamigrateDefaultV8" | "psql" | "supabase";
-/** Each tool's times, one per round (rounds interleave the tools, so a slow spell of the machine hits all of them). */
-type Timings = Record<Tool, number[]>;
+/**
+ * Each tool's times, one per round (rounds interleave the tools, so a slow spell of the machine hits all of them),
+ * and for each (a) round the database's own time for the files: the durations the function recorded
+ * (supamigrate.migrations.duration_ms, the server's clock from each file's BEGIN to its tracking row).
+ * On disk that part swings 3× between identical rounds, so (a) minus it tells a change in supamigrate
+ * from a slow spell of the database.
+ */
+type Timings = Record<Tool, number[]> & { supamigrateDatabase: number[] };
 
 function exec(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<number> {
   return new Promise((resolvePromise, reject) => {
@@ -83,7 +89,9 @@ async function quiesce(pg: PostgresServer): Promise<void> {
   }
 }
 
-async function runSupamigrate(pg: PostgresServer, dir: string, count: number, delay: number, v8Flags?: readonly string[]): Promise<number> {
+async function runSupamigrate(
+  pg: PostgresServer, dir: string, count: number, delay: number, v8Flags?: readonly string[], databaseMs?: number[],
+): Promise<number> {
   const dbUrl = await pg.createDatabase();
   const serve = await startServe({ dbUrl, v8Flags });
   // A deployed function is already booted: wake it (no database work) before the clock starts.
@@ -96,11 +104,23 @@ async function runSupamigrate(pg: PostgresServer, dir: string, count: number, de
     const ms = await exec(process.execPath, [join(ROOT, "bin/supamigrate.js"), "apply", "--url", url, "--dir", dir], {
       env: { SUPAMIGRATE_TOKEN: serve.token, NO_COLOR: "1" },
     });
+    if (databaseMs) databaseMs.push(await recordedDurations(dbUrl));
     await assertApplied(pg, dbUrl, count, "supamigrate");
     return ms;
   } finally {
     await proxy?.close();
     await serve.stop();
+  }
+}
+
+/** The sum of the durations an apply recorded: the database's own time for its files. */
+async function recordedDurations(dbUrl: string): Promise<number> {
+  const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
+  try {
+    const [{ ms }] = await sql<{ ms: number }[]>`select coalesce(sum(duration_ms), 0)::int as ms from supamigrate.migrations`;
+    return ms;
+  } finally {
+    await sql.end();
   }
 }
 
@@ -138,12 +158,12 @@ async function runSupabase(pg: PostgresServer, work: string, count: number, dela
 
 async function setting(pg: PostgresServer, count: number, delay: number): Promise<Timings> {
   const work = mkdtempSync(join(tmpdir(), "supamigrate-bench-"));
-  const times: Timings = { supamigrate: [], supamigrateDefaultV8: [], psql: [], supabase: [] };
+  const times: Timings = { supamigrate: [], supamigrateDefaultV8: [], psql: [], supabase: [], supamigrateDatabase: [] };
   try {
     const dir = join(work, "scripts");
     const names = writeMigrations(dir, count);
     for (let round = 0; round < runs; round++) {
-      times.supamigrate.push(await runSupamigrate(pg, dir, count, delay));
+      times.supamigrate.push(await runSupamigrate(pg, dir, count, delay, undefined, times.supamigrateDatabase));
       times.psql.push(await runPsql(pg, dir, names, delay));
       times.supabase.push(await runSupabase(pg, work, count, delay));
       times.supamigrateDefaultV8.push(await runSupamigrate(pg, dir, count, delay, []));
@@ -192,6 +212,10 @@ function report(placement: DataPlacement, local: Timings, far: Timings): void {
   console.log(`Far floor: ${filesFar} files at psql's local pace in this run (${perFile.toFixed(1)} ms a file) take ${s(floor)}; ` +
     `a tool that only ran them would be (c)/floor = ${x(median(far.supabase) / floor)}, (b)/floor = ${x(median(far.psql) / floor)}. ` +
     `supamigrate's far run is the floor + ${s(median(far.supamigrate) - floor)}.`);
+  console.log("");
+  const own = far.supamigrate.map((ms, i) => ms - far.supamigrateDatabase[i]);
+  console.log(`supamigrate's far run (a) = the database's own time for the files (the durations it recorded) ${time(far.supamigrateDatabase)} ` +
+    `+ the rest ${time(own)}: start, request, parsing, lock, round trips. The rest is what a change to supamigrate moves; the database's part follows the machine.`);
   console.log("");
   const localRatio = median(local.supamigrate) / median(local.psql);
   const pushRatio = median(far.supabase) / median(far.supamigrate);
