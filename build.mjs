@@ -1,5 +1,6 @@
-// Builds the runnable artifacts with esbuild: the CLI bundle (dist/cli.cjs, the entry; dist/main.mjs, the
-// command line as ES modules, lazily loaded parts in dist/chunks/) and the Edge Function's self-contained bundle (supabase/functions/supamigrate/dist/).
+// Builds the runnable artifacts with esbuild: the CLI bundle (dist/cli.cjs, the entry; dist/chunks/main.mjs,
+// the command line as ES modules, and its lazily loaded parts beside it) and the Edge Function's
+// self-contained bundle (supabase/functions/supamigrate/dist/).
 // The extension has its own build (extension/build.mjs). Usage: node build.mjs
 import { createHash } from "node:crypto";
 import { mkdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
@@ -170,7 +171,7 @@ function codeCachedRequires(parts, dir) {
   };
 }
 
-/** In a bundle: the imports a CommonJS file stands for get a module that runs it through the code cache. */
+/** In the ES module bundle: the imports a CommonJS file stands for get a module that runs it through the code cache. */
 const codeCachedImports = {
   name: "code-cached",
   setup(b) {

@@ -3,9 +3,9 @@
  * to happen before the CLI's modules load, then the CLI itself.
  * - CommonJS, and `lint` runs without any ES module: Node 20 loads its ES module loader (~10 ms of its
  *   own JavaScript) for the first ES module of a run, and keeps no compiled code of ES modules.
- *   `supamigrate lint` runs the lint command's file (lint-bundle.ts, commander and the parser's
- *   JavaScript with it) through the code cache (code-cache.ts); every other command, help and
- *   --version load main.ts, the ES module bundle (dist/main.mjs and dist/chunks/).
+ *   `supamigrate lint` runs the lint command's file (lint-bundle.ts, the parser's JavaScript with it)
+ *   and commander's through the code cache (code-cache.ts); every other command, help and --version
+ *   load main.ts, the ES module bundle (dist/chunks/main.mjs and the chunks beside it).
  * - Node ≥ 22.1: its compile cache for every module loaded from here on, kept in the user's cache
  *   folder (cache-dir.ts).
  * - `lint --no-cache` parses for sure: loading the SQL parser now starts compiling its WebAssembly on
