@@ -1,8 +1,9 @@
 /**
- * `supamigrate lint [files…] [--dir scripts] [--format text|json|github|sarif] [--url URL] [--verbose] [--no-cache]`
+ * `supamigrate lint [files…] [--dir scripts] [--format text|json|github|sarif] [--url URL | --target NAME] [--verbose] [--no-cache]`
  * Lints the migrations folder (or the given files, in the context of their folder) and prints the
  * findings (text: in colour on a terminal). Exit 0: no errors; 1: findings at error severity; 2: usage or
- * I/O error; 3: the function refused the token given for --url (401/403). A folder's result is
+ * I/O error; 3: the function refused the token given for --url or --target (401/403), or the target's
+ * database refused the login. A folder's result is
  * cached in .supamigrate-cache/ (see ../lint-cache.ts): a hit prints the same bytes without loading the
  * SQL parser.
  */
@@ -15,7 +16,7 @@ import type { Finding } from "../../shared/lint/types.ts";
 import { cacheKey, type CachedLint, hasEntry, readEntry, toCached, writeEntry } from "../lint-cache.ts";
 import { DIR_HELP, displayPath, openProject, readListingOrFail } from "../project.ts";
 import { colorsFor } from "../output/colors.ts";
-import { EXIT_NOT_AUTHORIZED, isAuthRefusal, UsageError } from "../output/errors.ts";
+import { describeError, EXIT_NOT_AUTHORIZED, isAuthRefusal, UsageError } from "../output/errors.ts";
 import { lintSummary, lintText } from "../output/lint-text.ts";
 import type { LintListedFile } from "../../shared/lint/engine.ts";
 import { version } from "../version.ts";
@@ -26,6 +27,8 @@ export interface LintFlags {
   readonly dir?: string;
   readonly format: LintFormat;
   readonly url?: string;
+  /** A target named in supamigrate.json, whose deployed state is compared instead of --url's. */
+  readonly target?: string;
   readonly verbose?: boolean;
   /** false: neither read nor write the lint cache (`--no-cache`). */
   readonly cache?: boolean;
@@ -45,6 +48,7 @@ export function register(program: Command): void {
     .option("--dir <dir>", DIR_HELP)
     .addOption(program.createOption("--format <format>", "output format").choices(["text", "json", "github", "sarif"]).default("text"))
     .option("--url <url>", "the function's URL, to check deployed files for edits (default: $SUPAMIGRATE_URL; token: $SUPAMIGRATE_TOKEN)")
+    .option("--target <name>", "a target named in supamigrate.json: check the files deployed there for edits (instead of --url)")
     .option("--verbose", "say what was linted and what was skipped, on stderr")
     .option("--no-cache", "lint afresh: neither read nor write the lint cache (.supamigrate-cache/)")
     .action(async (files: string[], flags: LintFlags) => {
@@ -80,8 +84,10 @@ export async function lint(files: readonly string[], flags: LintFlags, env: Node
   // Compiling the parser's WebAssembly is the largest fixed cost: when a folder has no cache entry, start
   // it now, behind reading the folders (lintProject awaits the same load).
   if (!useCache || [...wanted.keys()].some((dir) => !hasEntry(dir))) import("../../shared/sql/index.ts").then((sql) => sql.loadParser()).catch(() => {});
-  const applied = await fetchApplied(flags.url ?? env.SUPAMIGRATE_URL, env.SUPAMIGRATE_TOKEN || null);
-  if (!applied) verbose("no-edit-after-deploy skipped: no --url or SUPAMIGRATE_URL, so the deployed state is unknown");
+  const applied = flags.target !== undefined
+    ? await appliedOnTarget(flags.target, flags.url, env)
+    : await fetchApplied(flags.url ?? env.SUPAMIGRATE_URL, env.SUPAMIGRATE_TOKEN || null);
+  if (!applied) verbose("no-edit-after-deploy skipped: no --url, --target or SUPAMIGRATE_URL, so the deployed state is unknown");
   const folders = await Promise.all([...wanted].map(([dir, only]) => readFolder(dir, only, useCache ? { configText, applied } : null)));
 
   const results = new Map<string, CachedLint>();
@@ -157,6 +163,24 @@ function foldersOfFiles(files: readonly string[]): Map<string, Set<string> | nul
     folders.set(display, set);
   }
   return folders;
+}
+
+/** The deployed state of a target named in supamigrate.json (its function, or its database directly). */
+async function appliedOnTarget(name: string, url: string | undefined, env: NodeJS.ProcessEnv): Promise<Map<string, string>> {
+  if (url !== undefined) throw new LintUsageError(`--target ${name} takes where to go from supamigrate.json: drop --url.`);
+  const { openTarget } = await import("../target.ts");
+  let target: Awaited<ReturnType<typeof openTarget>> | null = null;
+  try {
+    target = await openTarget({ target: name }, env);
+    const status = await target.client.status();
+    return new Map(status.applied.map((m) => [m.name, m.checksum]));
+  } catch (error) {
+    const report = describeError(target?.cleanError ? target.cleanError(error) : error);
+    if (error instanceof UsageError) throw new LintUsageError(report.message);
+    throw new LintUsageError(`could not fetch the deployed state of ${name}: ${report.message}`, report.exitCode === EXIT_NOT_AUTHORIZED ? EXIT_NOT_AUTHORIZED : 2);
+  } finally {
+    await target?.close().catch(() => {});
+  }
 }
 
 async function fetchApplied(url: string | undefined, token: string | null): Promise<Map<string, string> | null> {

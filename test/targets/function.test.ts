@@ -2,6 +2,8 @@
 // each over its own PostgreSQL 15 database and with its own token.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { type PostgresServer, startPostgres } from "../support/postgres.ts";
 import { lines, runCli, serveFunction, type ServedFunction } from "../cli/support/cli.ts";
 import { appliedNames, FILES, targetsProject, withDatabase } from "./support.ts";
@@ -57,4 +59,33 @@ test("through the functions: production is refused before staging, the tokens co
     { reason: null, pending: ["001_create_teams.sql", "002_create_members.sql"] },
     { reason, pending: ["003_add_team_name.sql"] },
   ]);
+});
+
+test("lint --target checks the files deployed on that target for edits, through its function or its database", async () => {
+  const db = await pg.createDatabase();
+  const staging = await serveFunction(db);
+  served.push(staging);
+  const cwd = targetsProject({
+    staging: { url: staging.serve.url, tokenEnv: "SUPAMIGRATE_STAGING_TOKEN" },
+    local: { dbUrlEnv: "LOCAL_DB_URL" },
+  });
+  const env = { SUPAMIGRATE_STAGING_TOKEN: staging.serve.token, LOCAL_DB_URL: db };
+  const applied = await runCli(["apply", "--target", "staging", "--to", "001_create_teams.sql"], { cwd, env });
+  assert.equal(applied.status, 0, applied.stderr);
+  writeFileSync(join(cwd, "scripts/001_create_teams.sql"), "create table public.teams (id bigint primary key, name text);\n");
+
+  for (const target of ["staging", "local"]) {
+    const edited = await runCli(["lint", "--target", target, "--no-cache"], { cwd, env });
+    assert.equal(edited.status, 1, edited.stderr);
+    assert.deepEqual(lines(edited.stdout).filter((line) => line.includes("no-edit-after-deploy")).map((line) => line.split(": error ")[0]),
+      ["scripts/001_create_teams.sql:1:1"], target);
+  }
+
+  const both = await runCli(["lint", "--target", "staging", "--url", staging.serve.url], { cwd, env });
+  assert.deepEqual([both.status, both.stderr], [2, "supamigrate lint: --target staging takes where to go from supamigrate.json: drop --url.\n"]);
+  const unknown = await runCli(["lint", "--target", "prod"], { cwd, env });
+  assert.deepEqual([unknown.status, unknown.stderr], [2, "supamigrate lint: --target prod: no such target in supamigrate.json; the targets are staging, local.\n"]);
+  const refused = await runCli(["lint", "--target", "staging", "--no-cache"], { cwd, env: { ...env, SUPAMIGRATE_STAGING_TOKEN: "wrong" } });
+  assert.equal(refused.status, 3, refused.stderr);
+  assert.match(refused.stderr, /^supamigrate lint: could not fetch the deployed state of staging: /);
 });
