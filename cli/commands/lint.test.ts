@@ -114,7 +114,7 @@ test("lint: a non-UTF-8 file is a syntax-error at 1:1; a folder of non-SQL files
   const empty = cli(root, "--dir", "notes", "--verbose");
   assert.equal(empty.code, 0);
   assert.match(empty.stderr, /\nsupamigrate lint: no migrations in notes \(a migration is <number>_<name>\.sql\)\nnotes: 0 migrations; ignored \(not \.sql files\): README\.md\n/);
-  assert.match(empty.stderr, /no-edit-after-deploy skipped: no --url or SUPAMIGRATE_URL/);
+  assert.match(empty.stderr, /no-edit-after-deploy skipped: no --url, --target or SUPAMIGRATE_URL/);
 });
 
 test("lint on the seed's scripts/: no error findings; the two 010 files are an info finding naming their order", () => {
