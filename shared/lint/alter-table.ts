@@ -28,6 +28,21 @@ export function alterTable(node: unknown): AlterTable | null {
 }
 
 /**
+ * A command's span by its position (UTF-16 offsets into `text`), the split (commandSpans) made on first
+ * use; the text's first line when the split does not give `count` commands.
+ */
+export function commandSpanOf(text: string, count: number): (command: number) => { start: number; end: number } {
+  let spans: ReturnType<typeof commandSpans> | undefined;
+  return (command) => {
+    if (spans === undefined) spans = commandSpans(text, count);
+    const span = spans?.[command];
+    if (span) return span;
+    const lineEnd = text.indexOf("\n");
+    return { start: 0, end: lineEnd < 0 ? text.length : lineEnd };
+  };
+}
+
+/**
  * Each command's span in the statement's text (UTF-16 offsets into `text`), split at the commas outside
  * parentheses: the first command's span starts at the statement's first token (`alter table t add …`),
  * a later one's at its own first token. Null when the split does not give `count` commands.

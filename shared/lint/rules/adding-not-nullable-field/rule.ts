@@ -1,4 +1,4 @@
-import { alterTable, columnAddedInFile, commandSpans } from "../../alter-table.ts";
+import { alterTable, columnAddedInFile, commandSpanOf } from "../../alter-table.ts";
 import { isExistingTable } from "../../online-safety.ts";
 import { type AstNode, nameList, nodeFields, quoteIdent, relationSql } from "../../../sql/names.ts";
 import { relationKey } from "../../../schema/names.ts";
@@ -18,14 +18,14 @@ export const rule: Rule = {
       if (!isExistingTable(project, file, statement.index, alter.relation)) continue;
       const key = relationKey(alter.relation)!;
       const table = relationSql(alter.relation);
-      const spans = commandSpans(statement.text, alter.cmds.length);
+      const spanOf = commandSpanOf(statement.text, alter.cmds.length);
       for (let c = 0; c < alter.cmds.length; c++) {
         const cmd = alter.cmds[c];
         if (cmd.subtype !== "AT_SetNotNull" || typeof cmd.name !== "string") continue;
         const column = cmd.name;
         if (columnAddedInFile(file, statement.index, key, column)) continue;
         if (provenNotNull(project, file, statement.index, key, column)) continue;
-        const span = spans?.[c] ?? { start: 0, end: lineEnd(statement.text) };
+        const span = spanOf(c);
         const check = quoteIdent(`${key.slice(key.indexOf(".") + 1)}_${column}_not_null`);
         const col = quoteIdent(column);
         report({
@@ -40,11 +40,6 @@ export const rule: Rule = {
     }
   },
 };
-
-function lineEnd(text: string): number {
-  const end = text.indexOf("\n");
-  return end < 0 ? text.length : end;
-}
 
 /**
  * True when, before the statement, the table has a valid `CHECK (column IS NOT NULL)` constraint: added

@@ -1,4 +1,4 @@
-import { alterTable, columnAddedInFile, commandSpans } from "../../alter-table.ts";
+import { alterTable, columnAddedInFile, commandSpanOf } from "../../alter-table.ts";
 import { isExistingTable } from "../../online-safety.ts";
 import { type AstNode, nodeFields, quoteIdent, relationSql } from "../../../sql/names.ts";
 import { positionOf } from "../../../schema/model.ts";
@@ -24,7 +24,7 @@ export const rule: Rule = {
       const key = relationKey(alter.relation)!;
       const table = relationSql(alter.relation);
       const before = project.schema.relationAt(key, positionOf(file.order, statement.index));
-      const spans = commandSpans(statement.text, alter.cmds.length);
+      const spanOf = commandSpanOf(statement.text, alter.cmds.length);
       for (let c = 0; c < alter.cmds.length; c++) {
         const cmd = alter.cmds[c];
         const def = cmd.subtype === "AT_AlterColumnType" ? nodeFields(cmd.def, "ColumnDef") : null;
@@ -32,7 +32,7 @@ export const rule: Rule = {
         const to = normalizeType(def.typeName);
         const from = before?.columns.get(cmd.name)?.type ?? null;
         if (from !== null && !def.raw_default && keepsStoredValues(from, to, utc)) continue;
-        const span = spans?.[c] ?? { start: 0, end: lineEnd(statement.text) };
+        const span = spanOf(c);
         report({
           at: { start: statement.start + span.start, end: statement.start + span.end },
           message: `ALTER COLUMN ${quoteIdent(cmd.name)} TYPE ${to}${from ? ` (from ${from})` : ""} on existing table ${table} rewrites ` +
@@ -45,11 +45,6 @@ export const rule: Rule = {
     }
   },
 };
-
-function lineEnd(text: string): number {
-  const end = text.indexOf("\n");
-  return end < 0 ? text.length : end;
-}
 
 /** True when PostgreSQL changes the type without rewriting the table (binary-coercible, not narrowed). */
 export function keepsStoredValues(from: string, to: string, utc: boolean): boolean {

@@ -1,5 +1,5 @@
 import { insertAt, keywordCase } from "../../fixes.ts";
-import { alterTable, commandSpans } from "../../alter-table.ts";
+import { alterTable, commandSpanOf } from "../../alter-table.ts";
 import { isExistingTable } from "../../online-safety.ts";
 import { nodeFields, quoteIdent, relationSql } from "../../../sql/names.ts";
 import { relationKey } from "../../../schema/names.ts";
@@ -20,13 +20,10 @@ export const rule: Rule = {
       if (!alter || !isExistingTable(project, file, statement.index, alter.relation)) continue;
       const table = relationSql(alter.relation);
       const key = relationKey(alter.relation);
-      let spans: ReturnType<typeof commandSpans> | undefined;
+      const commandSpan = commandSpanOf(statement.text, alter.cmds.length);
       const spanOf = (c: number) => {
-        spans ??= commandSpans(statement.text, alter.cmds.length);
-        const span = spans?.[c];
-        if (span) return { start: statement.start + span.start, end: statement.start + span.end };
-        const lineEnd = statement.text.indexOf("\n");
-        return { start: statement.start, end: statement.start + (lineEnd < 0 ? statement.text.length : lineEnd) };
+        const span = commandSpan(c);
+        return { start: statement.start + span.start, end: statement.start + span.end };
       };
       for (let c = 0; c < alter.cmds.length; c++) {
         const cmd = alter.cmds[c];

@@ -1,5 +1,5 @@
 import { insertLineBefore, keywordCase } from "../../fixes.ts";
-import { alterTable, commandSpans } from "../../alter-table.ts";
+import { alterTable, commandSpanOf } from "../../alter-table.ts";
 import { type AstNode, droppedObjects, nodeFields, objectKey, quoteIdent, relationName, relationSql, sqlTokens } from "../../../sql/names.ts";
 import { TextIndex } from "../../../sql/index.ts";
 import type { Fix, Rule } from "../../types.ts";
@@ -40,7 +40,7 @@ export const rule: Rule = {
       const alter = statement.kind === "AlterTableStmt" ? alterTable(statement.node) : null;
       if (!alter) continue;
       const table = objectKey("table", relationName(alter.relation));
-      let spans: ReturnType<typeof commandSpans> | undefined;
+      const spanOf = commandSpanOf(statement.text, alter.cmds.length);
       for (let c = 0; c < alter.cmds.length; c++) {
         const cmd = alter.cmds[c];
         if (cmd.subtype === "AT_DropConstraint" && cmd.missing_ok === true) dropped.add(`${table}\0${cmd.name}`);
@@ -48,8 +48,7 @@ export const rule: Rule = {
         if (!constraint) continue;
         const name = typeof constraint.conname === "string" ? constraint.conname : null;
         if (dropped.has(`${table}\0`) || (name !== null && dropped.has(`${table}\0${name}`))) continue;
-        spans ??= commandSpans(statement.text, alter.cmds.length);
-        const span = spans?.[c] ?? { start: 0, end: statement.text.indexOf("\n") < 0 ? statement.text.length : statement.text.indexOf("\n") };
+        const span = spanOf(c);
         const end = headEnd(statement.text, constraint, name !== null) ?? span.end;
         const at = { start: statement.start + span.start, end: statement.start + Math.max(end, span.start + 1) };
         const kind = KINDS[String(constraint.contype)] ?? "CONSTRAINT";
