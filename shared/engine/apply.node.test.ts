@@ -1,7 +1,6 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { migrationChecksum, substitutePlaceholders } from "../migrations/index.ts";
-import type { MigrationPayload } from "../protocol/types.ts";
 import { type PostgresServer, startPostgres } from "../../test/support/postgres.ts";
 import {
   ADMIN_EMAIL,
@@ -11,6 +10,7 @@ import {
   eventLog,
   eventSummary,
   insertAuthUser,
+  migrationFile as file,
   refusal,
   seedMigrations,
   session,
@@ -31,7 +31,6 @@ const seed = seedMigrations();
 const placeholders = { admin_email: ADMIN_EMAIL };
 const seedNames = seed.map((m) => m.name);
 const upTo = (name: string) => seed.slice(0, seedNames.indexOf(name) + 1);
-const file = (name: string, sql: string, rollback: string | null = null): MigrationPayload => ({ name, sql, rollback });
 
 test("the seed set applies cleanly, is tracked exactly, and applying it again is a no-op", async () => {
   const db = session(await server.createDatabase());

@@ -17,6 +17,11 @@ export function seedMigrations(): MigrationPayload[] {
   return migrationPayloads(seedMigrationFolder().migrations);
 }
 
+/** A migration as an apply request carries it, with its rollback file's text when it has one. */
+export function migrationFile(name: string, sql: string, rollback: string | null = null): MigrationPayload {
+  return { name, sql, rollback };
+}
+
 export function connect(url: string, max = 3): postgres.Sql {
   return postgres(url, { max, onnotice: () => {} });
 }

@@ -1,6 +1,5 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import type { MigrationPayload } from "../protocol/types.ts";
 import { type PostgresServer, startPostgres } from "../../test/support/postgres.ts";
 import {
   ADMIN_EMAIL,
@@ -9,6 +8,7 @@ import {
   eventLog,
   eventSummary,
   insertAuthUser,
+  migrationFile as file,
   refusal,
   runAll,
   seedMigrations,
@@ -28,7 +28,6 @@ after(async () => {
 const seed = seedMigrations();
 const seedNames = seed.map((m) => m.name);
 const placeholders = { admin_email: ADMIN_EMAIL };
-const file = (name: string, sql: string, rollback: string | null = null): MigrationPayload => ({ name, sql, rollback });
 
 async function columns(sql: import("postgres").Sql, table: string): Promise<string[]> {
   const rows = await sql`select column_name from information_schema.columns where table_schema = 'public' and table_name = ${table} order by ordinal_position`;

@@ -4,8 +4,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import postgres from "postgres";
+import { migrationFile as file } from "../../shared/engine/engine-harness.node.test.ts";
 import { MIGRATION_LOCK_KEY } from "../../shared/engine/tracking/lock.ts";
-import type { MigrationPayload } from "../../shared/protocol/types.ts";
 import { type PostgresServer, startPostgres } from "../support/postgres.ts";
 import { assertSentence, type BundleCopy, copyBundle, errorBody, expectDone, type Fn, postJson, snapshot, TOKEN } from "./support.ts";
 
@@ -34,7 +34,6 @@ async function target(prepare?: (admin: postgres.Sql, dbUrl: string) => Promise<
   return { fn, admin, dbUrl };
 }
 
-const file = (name: string, sql: string): MigrationPayload => ({ name, sql, rollback: null });
 const first = file("001_first.sql", "create table if not exists public.first_table (id int);");
 
 /** Sends an apply (or dry run) that must be refused before anything runs; returns the refusal. */

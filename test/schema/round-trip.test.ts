@@ -4,7 +4,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { ApplyEvent, MigrationPayload } from "../../shared/protocol/types.ts";
 import { type PostgresServer, startPostgres } from "../support/postgres.ts";
-import { apply, eventSummary, session, tableExists } from "../../shared/engine/engine-harness.node.test.ts";
+import { apply, eventSummary, migrationFile as file, session, tableExists } from "../../shared/engine/engine-harness.node.test.ts";
 
 let server: PostgresServer;
 before(async () => {
@@ -14,7 +14,6 @@ after(async () => {
   await server?.stop();
 });
 
-const file = (name: string, sql: string, rollback: string | null = null): MigrationPayload => ({ name, sql, rollback });
 
 const INVOICES = file("001_invoices.sql", `
 create table if not exists public.invoices (

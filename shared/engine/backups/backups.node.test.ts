@@ -2,8 +2,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { type PostgresServer, startPostgres } from "../../../test/support/postgres.ts";
-import { apply, runAll, session } from "../engine-harness.node.test.ts";
-import type { MigrationPayload } from "../../protocol/types.ts";
+import { apply, migrationFile as file, runAll, session } from "../engine-harness.node.test.ts";
 
 let server: PostgresServer;
 before(async () => {
@@ -13,7 +12,6 @@ after(async () => {
   await server?.stop();
 });
 
-const file = (name: string, sql: string, rollback: string | null = null): MigrationPayload => ({ name, sql, rollback });
 
 const CREATE = file("001_create_invoices.sql", `
 create table if not exists public.invoices (id bigint generated always as identity primary key, status text not null default 'open', amount int);

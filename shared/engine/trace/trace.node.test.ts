@@ -2,8 +2,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { type PostgresServer, startPostgres } from "../../../test/support/postgres.ts";
-import { apply, session } from "../engine-harness.node.test.ts";
-import type { ApplyEvent, MigrationPayload } from "../../protocol/types.ts";
+import { apply, migrationFile as file, session } from "../engine-harness.node.test.ts";
+import type { ApplyEvent } from "../../protocol/types.ts";
 
 let server: PostgresServer;
 before(async () => {
@@ -13,7 +13,6 @@ after(async () => {
   await server?.stop();
 });
 
-const file = (name: string, sql: string): MigrationPayload => ({ name, sql, rollback: null });
 const PROFILES = file("001_profiles.sql", "create table if not exists public.profiles (id bigint primary key, name text);\n");
 
 type Trace = Extract<ApplyEvent, { event: "trace" }>;

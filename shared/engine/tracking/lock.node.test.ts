@@ -1,8 +1,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import type { MigrationPayload } from "../../protocol/types.ts";
 import { type PostgresServer, startPostgres } from "../../../test/support/postgres.ts";
-import { apply, connect, refusal, runAll, seedMigrations, session, tableExists, trackingNames } from "../engine-harness.node.test.ts";
+import { apply, connect, migrationFile as file, refusal, runAll, seedMigrations, session, tableExists, trackingNames } from "../engine-harness.node.test.ts";
 import { createEngine, MIGRATION_LOCK_KEY } from "../index.ts";
 
 let server: PostgresServer;
@@ -14,7 +13,6 @@ after(async () => {
 });
 
 const seed = seedMigrations().filter((m) => m.name !== "012_create_admin_user.sql");
-const file = (name: string, sql: string): MigrationPayload => ({ name, sql, rollback: null });
 
 test("5 parallel applies on one fresh database: every file applied exactly once, the others refused or idle", async () => {
   const url = await server.createDatabase();
