@@ -88,13 +88,11 @@ const health: OpenRoute<"health", HealthResponse> = {
   errors: errorCodes(ROUTING_ERRORS),
 };
 
+/** A GET: read scope, no body, a JSON answer, nothing recorded. */
+const GETS = { method: "GET", access: "read", validate: null, verifiedActor: false, answer: "json" } as const;
+
 const status: JsonRoute<"status", undefined, StatusResponse> = {
-  name: "status",
-  method: "GET",
-  access: "read",
-  validate: null,
-  verifiedActor: false,
-  answer: "json",
+  name: "status", ...GETS,
   call: async (engine) => answered(await engine.status()),
   errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS),
 };
@@ -111,12 +109,7 @@ const deployed: JsonRoute<"deployed", DeployedRequest, DeployedResponse> = {
 
 /** The live catalog's snapshot (shared/engine/catalog/), which `verify --schema` compares with the migrations. */
 const catalog: JsonRoute<"catalog", undefined, CatalogSnapshot> = {
-  name: "catalog",
-  method: "GET",
-  access: "read",
-  validate: null,
-  verifiedActor: false,
-  answer: "json",
+  name: "catalog", ...GETS,
   call: async (engine) => answered(await engine.catalog()),
   errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS),
 };
@@ -128,14 +121,9 @@ const nullCounts: JsonRoute<"null-counts", NullCountsRequest, NullCountsResponse
   errors: errorCodes(ROUTING_ERRORS, DOOR_ERRORS, BODY_ERRORS, NULL_COUNTS_BODY_ERRORS),
 };
 
+/** What an apply of the request would do (`supamigrate plan`): it runs nothing and records nothing. */
 const plan: JsonRoute<"plan", ApplyRequest, PlanResponse> = {
-  name: "plan",
-  method: "POST",
-  access: "read",
-  validate: validateApplyRequest,
-  // Runs nothing and records nothing: the client's meta is passed on as sent.
-  verifiedActor: false,
-  answer: "json",
+  name: "plan", ...READS, validate: validateApplyRequest,
   async call(engine, request) {
     const planned = await engine.plan(request);
     return planned.ok ? answered(planned.plan) : planned;
